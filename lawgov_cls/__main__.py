@@ -1,0 +1,4 @@
+from lawgov_cls.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Leave-one-report-out evaluation, baselines and coverage statistics."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lawgov_cls.baselines import KeywordTagger, MajorityTagger
+from lawgov_cls.coverage import BATCH_DOC, report_coverage, summarize_coverage
+from lawgov_cls.evaluate import _train_rows, loro_predictions, score, seed_docs
+from lawgov_cls.labels import LABELS, TASK_LABELS
+
+
+def test_folds_never_train_on_the_held_out_report_and_never_score_authored(small_corpus):
+    for doc in seed_docs(small_corpus):
+        train = _train_rows(small_corpus, doc, use_authored=True)
+        assert doc not in set(train["doc"])
+        assert (train["source"] == "authored").any()
+        assert set(_train_rows(small_corpus, doc, use_authored=False)["source"]) == {"seed"}
+    predictions = loro_predictions(small_corpus)
+    seeds = small_corpus[small_corpus["source"] == "seed"]
+    assert len(predictions) == len(seeds)
+    assert set(predictions["doc"]) == set(seeds["doc"])
+
+
+def test_score_reports_every_class_and_both_macro_averages():
+    truth = ["职能", "决策", "其他", "其他"]
+    s = score(truth, truth)
+    assert s["per_class"]["职能"]["f1"] == 1.0 and s["per_class"]["执法"]["support"] == 0
+    assert s["accuracy"] == 1.0
+    assert list(s["per_class"]) == list(LABELS)
+    assert len(s["confusion"]) == len(LABELS)
+    wrong = score(truth, ["决策", "职能", "其他", "其他"])
+    assert wrong["accuracy"] == 0.5 and wrong["per_class"]["职能"]["f1"] == 0.0
+
+
+def test_keyword_baseline_follows_codebook_terms():
+    tagger = KeywordTagger().fit()
+    assert tagger.predict(["办理行政复议案件", "推行证照分离改革", "今天天气很好"]) == [
+        "化解纠纷", "职能", "其他"]
+
+
+def test_majority_baseline():
+    assert MajorityTagger().fit(["a", "b", "c"], ["其他", "职能", "其他"]).predict(["x", "y"]) == [
+        "其他", "其他"]
+
+
+def _tagged(doc, rows):
+    return pd.DataFrame([{"doc": doc, "text": t, "label": l, "furniture": f} for t, l, f in rows])
+
+
+def test_coverage_counts_shares_and_missing_labels():
+    a = _tagged("a.txt", [("放管服改革" * 3, "职能", False), ("行政复议", "化解纠纷", False),
+                          ("来源:司法局", "其他", True)])
+    b = _tagged("b.txt", [("执法三项制度", "执法", False)])
+    row = report_coverage(a)
+    assert row["paragraphs"] == 2 and row["chars"] == 19
+    assert row["n_职能"] == 1 and abs(row["share_职能"] - 15 / 19) < 1e-3
+    assert row["missing"] == "决策;执法;监督;能力"
+    cov = summarize_coverage([row, report_coverage(b)])
+    batch = cov.reports.iloc[-1]
+    assert batch["doc"] == BATCH_DOC and batch["paragraphs"] == 3 and batch["missing"] == "决策;监督;能力"
+    by_label = cov.by_label.set_index("label")
+    assert list(by_label.index) == list(TASK_LABELS)
+    assert by_label.loc["执法", "reports_covering"] == 1 and by_label.loc["决策", "reports_missing"] == 2

@@ -1,0 +1,121 @@
+"""The model: API contract, persistence with metadata, determinism, freshness."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from lawgov_cls import LABELS, ModelError, ModelVersionWarning, load_model, train_model
+from lawgov_cls.corpus import DEFAULT_CORPUS, file_sha256
+from lawgov_cls.model import MODEL_FORMAT
+
+TEXTS = ["全面推行行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度。",
+         "办理行政复议案件36件,行政机关负责人出庭应诉率100%。",
+         "来源:县司法局 发布时间:2023-01-05"]
+
+
+def test_label_set_is_in_order():
+    assert LABELS == ("职能", "决策", "执法", "监督", "化解纠纷", "能力", "其他")
+
+
+def test_predict_gives_one_label_per_text(model):
+    labels = model.predict(TEXTS)
+    assert len(labels) == len(TEXTS) and set(labels) <= set(LABELS)
+    assert labels[0] == "执法" and labels[1] == "化解纠纷"
+
+
+def test_predict_proba_has_a_column_per_label_and_rows_summing_to_one(model):
+    proba = model.predict_proba(TEXTS)
+    assert list(proba.columns) == list(LABELS) and len(proba) == len(TEXTS)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert model.predict(TEXTS) == list(proba.idxmax(axis=1))
+
+
+def test_predict_rejects_a_bare_string(model):
+    with pytest.raises(TypeError):
+        model.predict("一段文字")
+
+
+def test_tag_file_gives_one_row_per_paragraph(model, seed_path):
+    from lawgov_cls import read_report, split_paragraphs
+
+    table = model.tag_file(seed_path)
+    assert len(table) == len(split_paragraphs(read_report(seed_path)))
+    assert table["label"].isin(LABELS).all()
+    assert (table.loc[table["furniture"], "label"] == "其他").all()
+    body = table[~table["furniture"]]
+    assert (body["evidence"].str.len() > 0).mean() > 0.8
+
+
+def test_tag_text_matches_tag_file(model, seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    a = model.tag_text(text, doc=seed_path.name)
+    b = model.tag_file(seed_path)
+    assert a.equals(b)
+
+
+def test_save_load_round_trip(small_model, tmp_path):
+    path = small_model.save(tmp_path / "m.joblib")
+    loaded = load_model(path, trusted=True)
+    assert loaded.metadata == small_model.metadata
+    assert np.array_equal(loaded.predict_proba(TEXTS).to_numpy(),
+                          small_model.predict_proba(TEXTS).to_numpy())
+
+
+def test_other_paths_need_explicit_trust(small_model, tmp_path):
+    path = small_model.save(tmp_path / "m.joblib")
+    with pytest.raises(ModelError, match="executes code"):
+        load_model(path)
+
+
+def test_a_file_that_is_not_a_model_fails_clearly(tmp_path):
+    import joblib
+
+    joblib.dump({"something": "else"}, tmp_path / "other.joblib")
+    (tmp_path / "text.joblib").write_text("not a pickle")
+    for name in ("other.joblib", "text.joblib"):
+        with pytest.raises(ModelError, match="not a lawgov_cls model"):
+            load_model(tmp_path / name, trusted=True)
+    with pytest.raises(ModelError, match="not found"):
+        load_model(tmp_path / "missing.joblib", trusted=True)
+
+
+def test_a_model_from_another_sklearn_version_warns(small_model, tmp_path):
+    import joblib
+
+    path = tmp_path / "old.joblib"
+    meta = dict(small_model.metadata, versions={**small_model.metadata["versions"],
+                                                "scikit-learn": "0.0.1"})
+    joblib.dump({"format": MODEL_FORMAT, "metadata": meta, "pipeline": small_model.pipeline}, path)
+    with pytest.warns(ModelVersionWarning, match="scikit-learn 0.0.1"):
+        load_model(path, trusted=True)
+
+
+def test_same_data_gives_the_same_model(small_corpus):
+    a = train_model(small_corpus).predict_proba(TEXTS).to_numpy()
+    b = train_model(small_corpus).predict_proba(TEXTS).to_numpy()
+    assert np.array_equal(a, b)
+
+
+def test_bundled_model_was_trained_on_the_current_corpus(model):
+    assert model.metadata["data_sha256"] == file_sha256(DEFAULT_CORPUS), (
+        "data/paragraphs.csv changed since the bundled model was trained: run `lawgov-cls train`")
+
+
+def test_bundled_model_carries_its_metadata(model):
+    meta = model.metadata
+    assert meta["labels"] == list(LABELS)
+    assert {"python", "scikit-learn", "jieba"} <= set(meta["versions"])
+    assert 0 < meta["metrics"]["macro_f1_tasks"] <= 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_model()  # the bundled model matches the installed scikit-learn
+
+
+def test_evidence_terms_come_from_the_text(model):
+    text = "深化放管服改革,推行证照分离和一网通办。"
+    [terms] = model.evidence([text], model.predict([text]))
+    assert terms and all(t.replace(" ", "") in text.replace(" ", "") or t.startswith("heading:")
+                         for t in terms if t != "<num>")
