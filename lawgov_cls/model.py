@@ -131,17 +131,7 @@ class LawgovModel:
 
     def predict_proba(self, texts, headings: Sequence[str] | None = None) -> pd.DataFrame:
         """One row per text, one column per label (in LABELS order), rows summing to 1."""
-        frame = as_frame(texts, headings)
-        if frame.empty:
-            return pd.DataFrame(columns=list(self.labels), dtype=float)
-        proba = self.pipeline.predict_proba(frame)
-        classes = list(self.pipeline.classes_)
-        out = np.zeros((len(frame), len(self.labels)))
-        for j, label in enumerate(self.labels):
-            if label in classes:
-                out[:, j] = proba[:, classes.index(label)]
-        out /= out.sum(axis=1, keepdims=True)
-        return pd.DataFrame(out, columns=list(self.labels), index=frame.index)
+        return self.predict_explained(texts, headings, top=0)[0]
 
     def predict(self, texts, headings: Sequence[str] | None = None) -> list[str]:
         """One label per text."""
@@ -150,28 +140,52 @@ class LawgovModel:
 
     def evidence(self, texts, labels: Sequence[str], headings: Sequence[str] | None = None,
                  top: int = 5) -> list[list[str]]:
-        """For each text, the features that pushed it most towards its label.
+        """For each text, the features that pushed it most towards the given label."""
+        X = self.pipeline.named_steps["features"].transform(as_frame(texts, headings))
+        return self._evidence(X, labels, top)
 
-        A feature's push is its TF-IDF value times the classifier weight for the label
-        (for non-linear or calibrated classifiers, an empty list).
+    def predict_explained(self, texts, headings: Sequence[str] | None = None, top: int = 5
+                          ) -> tuple[pd.DataFrame, list[list[str]]]:
+        """Probabilities and, for each text, the ``top`` terms behind its predicted label.
+
+        Features are computed once for both, which halves tagging time.
         """
         frame = as_frame(texts, headings)
+        if frame.empty:
+            return pd.DataFrame(columns=list(self.labels), dtype=float), []
+        X = self.pipeline.named_steps["features"].transform(frame)
+        proba = self.pipeline.named_steps["classifier"].predict_proba(X)
+        classes = list(self.pipeline.classes_)
+        out = np.zeros((len(frame), len(self.labels)))
+        for j, label in enumerate(self.labels):
+            if label in classes:
+                out[:, j] = proba[:, classes.index(label)]
+        out /= out.sum(axis=1, keepdims=True)
+        table = pd.DataFrame(out, columns=list(self.labels), index=frame.index)
+        if top <= 0:
+            return table, [[] for _ in range(len(frame))]
+        predicted = [self.labels[i] for i in out.argmax(axis=1)]
+        return table, self._evidence(X, predicted, top)
+
+    def _evidence(self, X, labels: Sequence[str], top: int) -> list[list[str]]:
+        """A feature's push towards a label is its TF-IDF value times the label's weight
+        (empty lists for classifiers without per-feature weights, e.g. calibrated SVMs)."""
         weights = _linear_weights(self.pipeline.named_steps["classifier"])
-        if weights is None or frame.empty:
-            return [[] for _ in range(len(frame))]
+        if weights is None:
+            return [[] for _ in range(X.shape[0])]
         coef, classes = weights
-        X = self.pipeline.named_steps["features"].transform(frame).tocsr()
+        X = X.tocsr()
         names = self.feature_names()
         result = []
         for i, label in enumerate(labels):
-            row = X[i]
-            contrib = row.data * coef[classes.index(label), row.indices]
-            order = np.argsort(-contrib)
+            start, end = X.indptr[i], X.indptr[i + 1]
+            indices = X.indices[start:end]
+            contrib = X.data[start:end] * coef[classes.index(label), indices]
             terms: list[str] = []
-            for k in order:
+            for k in np.argsort(-contrib):
                 if contrib[k] <= 0 or len(terms) >= top:
                     break
-                term = names[row.indices[k]]
+                term = names[indices[k]]
                 if term not in terms:
                     terms.append(term)
             result.append(terms)
@@ -194,8 +208,17 @@ class LawgovModel:
             return {}
         coef, classes = weights
         names = self.feature_names()
-        return {label: [names[i] for i in np.argsort(-coef[classes.index(label)])[:n]]
-                for label in self.labels if label in classes}
+        top = {}
+        for label in self.labels:
+            if label in classes:
+                terms: list[str] = []  # a word and the same character n-gram read alike
+                for i in np.argsort(-coef[classes.index(label)]):
+                    if names[i] not in terms:
+                        terms.append(names[i])
+                    if len(terms) == n:
+                        break
+                top[label] = terms
+        return top
 
     # --- tagging (see lawgov_cls.tag) -------------------------------------------------
 

@@ -49,10 +49,16 @@ def tag_paragraphs(model, paragraphs, doc: str, review_threshold: float = REVIEW
         "furniture": [p.furniture for p in paragraphs],
     })
     proba = pd.DataFrame(0.0, index=frame.index, columns=list(LABELS))
+    evidence = [FURNITURE_EVIDENCE] * len(frame)
     body = ~frame["furniture"]
     if body.any():
-        proba.loc[body] = model.predict_proba(frame.loc[body, "text"].tolist(),
-                                              frame.loc[body, "heading"].tolist()).to_numpy()
+        idx = list(frame.index[body])
+        table, terms = model.predict_explained(frame.loc[idx, "text"].tolist(),
+                                               frame.loc[idx, "heading"].tolist(),
+                                               top=EVIDENCE_TERMS)
+        proba.loc[idx] = table.to_numpy()
+        for i, t in zip(idx, terms):
+            evidence[i] = "; ".join(t)
     # Furniture is 其他 by definition, whatever the words in it.
     proba.loc[~body, OTHER] = 1.0
     frame["label"] = proba.idxmax(axis=1)
@@ -60,13 +66,6 @@ def tag_paragraphs(model, paragraphs, doc: str, review_threshold: float = REVIEW
     frame["review"] = frame["confidence"] < review_threshold
     for label in LABELS:
         frame[probability_column(label)] = proba[label].round(4)
-    evidence = [FURNITURE_EVIDENCE] * len(frame)
-    if body.any():
-        idx = list(frame.index[body])
-        terms = model.evidence(frame.loc[idx, "text"].tolist(), frame.loc[idx, "label"].tolist(),
-                               frame.loc[idx, "heading"].tolist(), top=EVIDENCE_TERMS)
-        for i, t in zip(idx, terms):
-            evidence[i] = "; ".join(t)
     frame["evidence"] = evidence
     return frame[PARAGRAPH_COLUMNS]
 

@@ -1,0 +1,168 @@
+"""Speed, memory and quality benchmarks, printed as tables in one run.
+
+    python train/bench.py            # everything (about 10 minutes on 2 cores)
+    python train/bench.py --quick    # fewer repeats, no quality variants
+
+Speed: end-to-end tagging throughput (read, segment, tag, coverage, write) against raw
+jieba.lcut on the same text; --jobs 1 vs --jobs 2 on a folder of 500+ reports; cold start
+of `lawgov-cls tag` against bare imports; peak memory; training time. Quality: the
+leave-one-report-out table of the model, its variants and the baselines.
+Timings are medians of REPEATS runs.
+"""
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+COPIES = 110  # copies of each seed in the bulk folder: 5 x 110 = 550 files, about 9 MB
+REPEATS = 3  # timing repeats; the median is reported
+PROFILE_TOP = 12  # functions shown in the profile of end-to-end tagging
+
+
+def median_time(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run_cli(args, cwd=None):
+    """Wall time and exit code of one CLI run in a fresh process."""
+    start = time.perf_counter()
+    code = subprocess.run([sys.executable, "-m", "lawgov_cls", *args], cwd=cwd,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - start, code
+
+
+def child_peak_rss_mb(args):
+    """Max RSS (MB) of a CLI run and the worker processes it waited for."""
+    code = (f"import resource, subprocess, sys; "
+            f"subprocess.run([sys.executable, '-m', 'lawgov_cls', *{args!r}], "
+            f"stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+            f"print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    return int(out.strip()) / 1024
+
+
+def table(rows, headers):
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+                      *(line(r) for r in rows)])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1 repeat, no quality variants")
+    args = parser.parse_args()
+    repeats = 1 if args.quick else REPEATS
+
+    import jieba
+
+    from lawgov_cls import load_model, tag_batch
+    from lawgov_cls.corpus import load_corpus
+    from lawgov_cls.features import get_jieba, normalize
+    from lawgov_cls.model import train_model
+    from lawgov_cls.read import read_report
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    work = Path(tempfile.mkdtemp(prefix="lawgov_bench_"))
+    try:
+        bulk = work / "bulk"
+        bulk.mkdir()
+        for i in range(COPIES):
+            for seed in SEEDS:
+                shutil.copy(seed, bulk / f"{i:03d}_{seed.name}")
+        files = sorted(bulk.iterdir())
+        texts = [read_report(f) for f in files]
+        chars = sum(len(t) for t in texts)
+        size_mb = sum(f.stat().st_size for f in files) / 2**20
+        print(f"corpus: {len(files)} files, {size_mb:.1f} MB, {chars:,} characters\n")
+
+        model = load_model()
+        get_jieba()
+        # Raw jieba on the same normalised text, one call per line as the tagger does.
+        lines = [normalize(line) for t in texts for line in t.split("\n") if line.strip()]
+        t_jieba = median_time(lambda: [jieba.lcut(l) for l in lines], repeats)
+        t_tag1 = median_time(lambda: tag_batch(model, [bulk], work / "o1", jobs=1), repeats)
+        t_tag2 = median_time(lambda: tag_batch(model, [bulk], work / "o2", jobs=2), repeats)
+
+        one = SEEDS[0]
+        t_cold = statistics.median(run_cli(["tag", str(one), "--out", str(work / f"c{i}"),
+                                            "--quiet"])[0] for i in range(repeats + 2))
+        bare = ("import sklearn, jieba, pandas, logging; jieba.setLogLevel(logging.WARNING); "
+                "jieba.initialize()")
+        t_bare = statistics.median(
+            _timed([sys.executable, "-c", bare]) for _ in range(repeats + 2))
+        t_help = statistics.median(run_cli(["--help"])[0] for _ in range(repeats + 2))
+
+        rss_one = child_peak_rss_mb(["tag", str(one), "--out", str(work / "m1"), "--quiet"])
+        rss_bulk = child_peak_rss_mb(["tag", str(bulk), "--out", str(work / "m2"), "--quiet"])
+        rss_bulk2 = child_peak_rss_mb(["tag", str(bulk), "--out", str(work / "m3"), "--quiet",
+                                       "--jobs", "2"])
+
+        corpus = load_corpus(ROOT / "data" / "paragraphs.csv")
+        t_train = median_time(lambda: train_model(corpus), repeats)
+
+        rows = [
+            ["raw jieba.lcut, same text", f"{chars / t_jieba:,.0f} chars/s", f"{t_jieba:.2f} s"],
+            ["tag --jobs 1 (read, segment, tag, coverage, write)", f"{chars / t_tag1:,.0f} chars/s",
+             f"{t_tag1:.2f} s"],
+            ["tag --jobs 2", f"{chars / t_tag2:,.0f} chars/s", f"{t_tag2:.2f} s"],
+            ["ratio tag --jobs 1 / raw jieba", f"{t_jieba / t_tag1:.2f}x", ""],
+            ["speed-up --jobs 2 / --jobs 1", f"{t_tag1 / t_tag2:.2f}x", ""],
+            ["cold start: lawgov-cls tag (1 report)", f"{t_cold:.2f} s", ""],
+            ["cold start: import sklearn, jieba, pandas + jieba init", f"{t_bare:.2f} s", ""],
+            ["ratio cold start / bare imports", f"{t_cold / t_bare:.2f}x", ""],
+            ["lawgov-cls --help", f"{t_help:.2f} s", ""],
+            ["peak RSS, 1 report", f"{rss_one:.0f} MB", ""],
+            [f"peak RSS, {len(files)} files --jobs 1", f"{rss_bulk:.0f} MB", ""],
+            [f"peak RSS, {len(files)} files --jobs 2 (largest process)", f"{rss_bulk2:.0f} MB", ""],
+            [f"training time ({len(corpus)} paragraphs)", f"{t_train:.2f} s", ""],
+        ]
+        print(f"Speed and memory (median of {repeats}):\n")
+        print(table(rows, ["measure", "value", "time"]))
+
+        print(f"\nProfile of tag --jobs 1 over {len(files[:50])} files (cumulative time):\n")
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        tag_batch(model, files[:50], work / "prof", jobs=1)
+        profiler.disable()
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(PROFILE_TOP)
+        print("\n".join(l for l in stream.getvalue().splitlines() if l.strip())[-3000:])
+
+        if not args.quick:
+            from lawgov_cls.evaluate import compare_variants, markdown_table
+
+            print("\nQuality: leave-one-report-out on the seeds, same folds:\n")
+            print(markdown_table(compare_variants(corpus)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _timed(cmd):
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()
