@@ -176,30 +176,39 @@ class LawgovModel:
         coef, classes = weights
         X = X.tocsr()
         names = self.feature_names()
+        is_char = self._char_features()
         result = []
         for i, label in enumerate(labels):
             start, end = X.indptr[i], X.indptr[i + 1]
             indices = X.indices[start:end]
             contrib = X.data[start:end] * coef[classes.index(label), indices]
-            terms: list[str] = []
-            for k in np.argsort(-contrib):
-                if contrib[k] <= 0 or len(terms) >= top:
+            ranked = [indices[k] for k in np.argsort(-contrib) if contrib[k] > 0]
+            # Whole words read better than character fragments: words first, then
+            # n-grams that are not part of a word already shown.
+            terms = [names[j] for j in ranked if not is_char[j]][:top]
+            for j in ranked:
+                if len(terms) >= top:
                     break
-                term = names[indices[k]]
-                if term not in terms:
-                    terms.append(term)
-            result.append(terms)
+                if is_char[j] and not any(names[j] in t.replace(" ", "") for t in terms):
+                    terms.append(names[j])
+            result.append(list(dict.fromkeys(terms)))
         return result
 
     def feature_names(self) -> list[str]:
         """Readable feature names: ``word``, ``字符`` n-grams, and ``heading:word``."""
         if not hasattr(self, "_feature_names"):
-            names = []
+            names, char = [], []
             for name in self.pipeline.named_steps["features"].get_feature_names_out():
                 group, _, term = name.partition("__")
                 names.append(f"heading:{term}" if group == "heading" else term)
-            self._feature_names = names
+                char.append(group == "chars")
+            self._feature_names, self._is_char = names, np.array(char)
         return self._feature_names
+
+    def _char_features(self) -> np.ndarray:
+        """Boolean mask: which features are character n-grams."""
+        self.feature_names()
+        return self._is_char
 
     def top_terms(self, n: int = 15) -> dict[str, list[str]]:
         """The n highest-weighted features per label (to spot leakage), if the model is linear."""
