@@ -49,7 +49,7 @@ Seeds were read and split by the project's own reader and splitter (`lawgov_cls.
 `doc`/`para`/`text`/`heading` are reproduced exactly. Authored files hold one paragraph per
 line (`LABEL<TAB>TEXT`) and go through the same splitter (`train/build_corpus.py`).
 Each seed report was labelled paragraph by paragraph against the codebook by one annotator
-(an LLM helper working from `data/GUIDELINES.md`'s source, the codebook, and told that keyword
+(an LLM helper briefed with the codebook and told that keyword
 matches never decide), and every label was then reviewed by the maintainer; hard calls were
 settled by the boundary rules (see GUIDELINES.md, "Hard cases"). Authored paragraphs were
 labelled by their writers while writing.
