@@ -8,7 +8,7 @@ held-out one; predictions of all folds are pooled and scored.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np

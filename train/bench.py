@@ -13,7 +13,6 @@ Timings are medians of REPEATS runs.
 import argparse
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
