@@ -1,6 +1,6 @@
 """Speed, memory and quality benchmarks, printed as tables in one run.
 
-    python train/bench.py            # everything (about 10 minutes on 2 cores)
+    python train/bench.py            # everything (several minutes; quality variants dominate)
     python train/bench.py --quick    # fewer repeats, no quality variants
 
 Speed: end-to-end tagging throughput (read, segment, tag, coverage, write) against raw
