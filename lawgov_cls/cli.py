@@ -62,9 +62,9 @@ def _batch_options(func):
                      help="Mark paragraphs with confidence below this for review "
                           "[default: 0.5]."),
         click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
-                     help="Model file instead of the bundled one (needs --trust-model)."),
+                     help="Model file (.skops) instead of the bundled one."),
         click.option("--trust-model", is_flag=True,
-                     help="Allow loading --model: a joblib file runs code when loaded."),
+                     help="Allow a joblib/pickle --model, which runs code when loaded."),
     ]
     for option in reversed(options):
         func = option(func)

@@ -135,11 +135,8 @@ def evaluate_corpus(corpus: pd.DataFrame, config: ModelConfig = ModelConfig(),
 #: Feature/classifier variants compared side by side, like the 20-newsgroups benchmark.
 VARIANTS: dict[str, tuple[ModelConfig, bool]] = {
     "default": (ModelConfig(), True),
-    "words only": (ModelConfig(chars=False, heading=False), True),
-    "chars only": (ModelConfig(words=False, heading=False), True),
-    "words+chars": (ModelConfig(heading=False), True),
-    "words+heading": (ModelConfig(chars=False, heading=True), True),
-    "words+chars+heading": (ModelConfig(heading=True), True),
+    "words only": (ModelConfig(chars=False), True),
+    "chars only": (ModelConfig(words=False), True),
     "default, seeds only (no authored)": (ModelConfig(), False),
     "default, LinearSVC (calibrated)": (ModelConfig(classifier="svm"), True),
     "default, SGD log-loss": (ModelConfig(classifier="sgd"), True),
@@ -283,8 +280,6 @@ def _features(config: ModelConfig) -> str:
         parts.append("jieba word uni- and bigrams")
     if config.chars:
         parts.append(f"character {config.char_ngrams[0]}–{config.char_ngrams[1]}-grams")
-    if config.heading:
-        parts.append("words of the nearest heading")
     return ", ".join(parts)
 
 
@@ -295,7 +290,7 @@ def train_and_save(data_path: str | Path, models_dir: str | Path,
                    config: ModelConfig = ModelConfig(), use_authored: bool = True):
     """Train on all of ``data_path``, evaluate by leave-one-report-out, write the bundle.
 
-    Writes ``lawgov_cls.joblib``, ``metrics.json`` and ``MODEL_CARD.md`` into ``models_dir``
+    Writes ``lawgov_cls.skops``, ``metrics.json`` and ``MODEL_CARD.md`` into ``models_dir``
     and returns (model, evaluation).
     """
     from lawgov_cls.corpus import file_sha256, load_corpus
