@@ -150,6 +150,30 @@ def _term_keys(terms: np.ndarray) -> np.ndarray:
     return keys
 
 
+def _word_lookup(terms: np.ndarray) -> tuple[dict[str, int], pd.Index]:
+    """Unigram id by string, and the bigrams as an index of ``first id * n + second id``
+    whose positions are mapped back to the bigram's own id (-1 where a part is unknown)."""
+    terms = terms.tolist()
+    lookup = {t: i for i, t in enumerate(terms) if " " not in t}
+    keys, bigram_ids = [], []
+    for i, term in enumerate(terms):
+        first, _, second = term.partition(" ")
+        if second and first in lookup and second in lookup:
+            keys.append(lookup[first] * len(terms) + lookup[second])
+            bigram_ids.append(i)
+    return lookup, _PositionIndex(np.array(keys, dtype=np.int64), np.array(bigram_ids))
+
+
+class _PositionIndex:
+    """Integer keys mapped to ids: ``get_indexer`` gives each key's id, -1 if unknown."""
+
+    def __init__(self, keys: np.ndarray, ids: np.ndarray):
+        self.index, self.ids = pd.Index(keys), np.append(ids, -1).astype(np.int64)
+
+    def get_indexer(self, keys: np.ndarray) -> np.ndarray:
+        return self.ids[self.index.get_indexer(keys)]  # position -1 picks the appended -1
+
+
 def _count_matrix(rows: np.ndarray, ids: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
     """Term counts from (row, term id) pairs; ids < 0 (unknown terms) are dropped."""
     known = ids >= 0
@@ -219,14 +243,20 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         return blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
 
     def _count_words(self, texts: list[str], terms: np.ndarray) -> sp.csr_matrix:
-        lookup = self._cached("word_lookup", lambda: dict(zip(terms.tolist(), range(len(terms)))))
-        grams = [_word_grams(t) for t in texts]
-        lengths = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
-        # Every n-gram of every text looked up at once; -1 marks out-of-vocabulary.
-        ids = np.fromiter(map(lookup.get, itertools.chain.from_iterable(grams),
+        """The counts _word_grams would give. Unigrams are looked up by string; a bigram
+        is two unigram ids, so it is looked up as one integer, never built as a string
+        (every part of a bigram in the vocabulary is in it too: a unigram is at least as
+        frequent as any bigram it is part of)."""
+        lookup, bigram_index = self._cached("word_lookup", lambda: _word_lookup(terms))
+        tokens = [_tokens(t) for t in texts]
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        ids = np.fromiter(map(lookup.get, itertools.chain.from_iterable(tokens),
                               itertools.repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
         rows = np.repeat(np.arange(len(texts)), lengths)
-        return _count_matrix(rows, ids, (len(texts), len(terms)))
+        pairs = (rows[:-1] == rows[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
+        bigrams = bigram_index.get_indexer(ids[:-1][pairs] * len(terms) + ids[1:][pairs])
+        return _count_matrix(np.concatenate([rows, rows[:-1][pairs]]),
+                             np.concatenate([ids, bigrams]), (len(texts), len(terms)))
 
     def _count_chars(self, texts: list[str], terms: np.ndarray) -> sp.csr_matrix:
         """The counts _char_grams would give, computed on code points: each n-gram of the
