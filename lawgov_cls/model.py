@@ -14,7 +14,7 @@ import platform
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -83,25 +83,9 @@ def build_pipeline(config: ModelConfig = ModelConfig()) -> Pipeline:
     return Pipeline([("features", features), ("classifier", _classifier(config))])
 
 
-def as_frame(texts: Iterable[str] | pd.DataFrame, headings: Sequence[str] | None = None) -> pd.DataFrame:
-    """Model input: a DataFrame with ``text`` and ``heading`` (empty when unknown).
-
-    Raises TypeError for a bare string and for items that are not strings.
-    """
-    if isinstance(texts, pd.DataFrame):
-        frame = texts
-        if "heading" not in frame:
-            frame = frame.assign(heading="")
-        return frame[["text", "heading"]].fillna("").astype(str)
-    if isinstance(texts, str):
-        raise TypeError("predict takes a list of texts, not a single string")
-    texts = list(texts)
-    bad = [type(t).__name__ for t in texts if not isinstance(t, str)]
-    if bad:
-        raise TypeError(f"predict takes texts (str); got {', '.join(sorted(set(bad)))}")
-    if headings is None:
-        headings = [""] * len(texts)
-    return pd.DataFrame({"text": texts, "heading": [h or "" for h in headings]})
+def model_input(rows: pd.DataFrame) -> pd.DataFrame:
+    """What the pipeline reads for labelled or split paragraphs (a frame with ``text``)."""
+    return rows[["text"]]
 
 
 class LawgovModel:
@@ -320,9 +304,9 @@ def library_versions() -> dict[str, str]:
 
 
 def fit_pipeline(frame: pd.DataFrame, config: ModelConfig = ModelConfig()) -> Pipeline:
-    """Fit a pipeline on a corpus frame (columns text, label)."""
+    """Fit a pipeline on corpus rows (columns doc, para, text, label; whole documents)."""
     pipeline = build_pipeline(config)
-    pipeline.fit(frame["text"].tolist(), frame["label"].to_numpy())
+    pipeline.fit(model_input(frame), frame["label"].to_numpy())
     return pipeline
 
 

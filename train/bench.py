@@ -199,7 +199,8 @@ def main():
         print(table(stage_profile(model, files), ["stage", "CPU time", "share"]))
 
         if not args.quick:
-            from lawgov_cls.evaluate import compare_variants, markdown_table
+            from lawgov_cls.card import markdown_table
+            from lawgov_cls.evaluate import compare_variants
 
             print("\nQuality: leave-one-report-out on the seeds, same folds:\n")
             print(markdown_table(compare_variants(corpus)))
