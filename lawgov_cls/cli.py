@@ -16,7 +16,7 @@ from lawgov_cls.labels import DESCRIPTIONS, LABELS
 EXAMPLES = {
     "tag": "lawgov-cls tag seeds --out out\n    lawgov-cls tag inbox/ a.docx --out out --format xlsx --jobs 2 --force",
     "coverage": "lawgov-cls coverage inbox/ --out cov",
-    "train": "lawgov-cls train\n    lawgov-cls train --data data/paragraphs.csv --models models",
+    "train": "lawgov-cls train\n    lawgov-cls train --data mydata/paragraphs.csv --models mymodels",
     "evaluate": "lawgov-cls evaluate\n    lawgov-cls evaluate --variants --out reports/",
 }
 
@@ -62,9 +62,9 @@ def _batch_options(func):
                      help="Mark paragraphs with confidence below this for review "
                           "[default: 0.5]."),
         click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
-                     help="Model file instead of the bundled one (needs --trust-model)."),
+                     help="Model file (.skops) instead of the bundled one."),
         click.option("--trust-model", is_flag=True,
-                     help="Allow loading --model: a joblib file runs code when loaded."),
+                     help="Allow a joblib/pickle --model, which runs code when loaded."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -101,7 +101,7 @@ def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, m
     for path, reason in result.errors:
         click.echo(f"error: {path}: {reason}", err=True)
     if not quiet:
-        from lawgov_cls.evaluate import markdown_table
+        from lawgov_cls.card import markdown_table
 
         click.echo(markdown_table(result.coverage.by_label))
         click.echo(f"tagged {result.tagged} of {result.files} files, {result.paragraphs} "
@@ -133,66 +133,67 @@ def coverage(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, mod
                trust_model, write_paragraphs=False)
 
 
-def _corpus_path(data: Path | None) -> Path:
-    from lawgov_cls.corpus import DEFAULT_CORPUS
-
-    path = data or DEFAULT_CORPUS
-    if not path.exists():
-        raise UserError(f"{path}: labelled data not found (run from a source checkout or pass --data)")
-    return path
-
-
-@cli.command(help=_help("train", "Train the model on the labelled paragraphs and write it, "
-                        "metrics.json and MODEL_CARD.md into --models."))
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Labelled corpus CSV [default: data/paragraphs.csv].")
-@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
-              help="Output directory [default: models/ of the source checkout].")
-def train(data, models_dir):
-    from lawgov_cls.corpus import REPO_ROOT, CorpusError
-    from lawgov_cls.evaluate import format_report, train_and_save
+def _paths(data: Path | None, models_dir: Path | None, need_models: bool):
+    from lawgov_cls.corpus import CorpusError, resolve_paths
 
     try:
-        model, evaluation = train_and_save(_corpus_path(data), models_dir or REPO_ROOT / "models")
+        return resolve_paths(data, models_dir, need_models=need_models)
+    except CorpusError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+_data_option = click.option(
+    "--data", type=click.Path(path_type=Path), default=None,
+    help="Labelled corpus CSV; dev.csv and structure.csv are read beside it "
+         "[default: data/paragraphs.csv of the checkout in the current directory].")
+
+
+@cli.command(help=_help("train", "Train the model on the labelled paragraphs, evaluate it, and "
+                        "write the model, metrics.json and MODEL_CARD.md into --models."))
+@_data_option
+@click.option("--models", "models_dir", type=click.Path(path_type=Path), default=None,
+              help="Output directory [default: models/ of the checkout in the current directory].")
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+def train(data, models_dir, quiet):
+    from lawgov_cls.card import format_report
+    from lawgov_cls.corpus import CorpusError
+    from lawgov_cls.evaluate import train_and_save
+
+    paths = _paths(data, models_dir, need_models=True)
+    try:
+        model, evaluation = train_and_save(paths.corpus, paths.models, dev_path=paths.dev,
+                                           structure_path=paths.structure,
+                                           progress=(lambda m: None) if quiet else _progress)
     except CorpusError as exc:
         raise UserError(str(exc)) from None
     click.echo(format_report(evaluation))
-    click.echo(f"\nsaved {model!r} to {models_dir or REPO_ROOT / 'models'}")
+    click.echo(f"\nsaved {model!r} to {paths.models}")
 
 
-@cli.command(help=_help("evaluate", "Leave-one-report-out evaluation of the model and the "
-                        "baselines on the seed reports."))
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="Labelled corpus CSV [default: data/paragraphs.csv].")
+@cli.command(help=_help("evaluate", "Evaluate the model by document: leave-one-report-out on "
+                        "the real reports, grouped cross-validation on authored documents, "
+                        "and the held-out dev set, beside the baselines."))
+@_data_option
 @click.option("--variants", is_flag=True,
               help="Also compare feature and classifier variants (slower).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Also write evaluation.md, metrics.json (and variants.csv) here.")
-def evaluate(data, variants, out_dir):
-    from lawgov_cls.corpus import CorpusError, load_corpus
-    from lawgov_cls.evaluate import (compare_variants, evaluate_corpus, format_report,
-                                     markdown_table, write_metrics)
-    from lawgov_cls.model import train_model
+@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+def evaluate(data, variants, out_dir, quiet):
+    from lawgov_cls.corpus import CorpusError
+    from lawgov_cls.evaluate import evaluate_paths
 
+    paths = _paths(data, None, need_models=False)
     try:
-        corpus = load_corpus(_corpus_path(data))
+        result = evaluate_paths(paths, variants=variants, out_dir=out_dir,
+                                progress=(lambda m: None) if quiet else _progress)
     except CorpusError as exc:
         raise UserError(str(exc)) from None
-    evaluation = evaluate_corpus(corpus, model=train_model(corpus))
-    report = format_report(evaluation)
-    if variants:
-        table = compare_variants(corpus)
-        report += "\n\nVariants (leave-one-report-out, same folds):\n\n" + markdown_table(table)
-    click.echo(report)
-    if out_dir:
-        from lawgov_cls.output import atomic_path
-
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with atomic_path(out_dir / "evaluation.md") as tmp:
-            tmp.write_text(report + "\n", encoding="utf-8")
-        write_metrics(evaluation, out_dir / "metrics.json")
-        if variants:
-            table.to_csv(out_dir / "variants.csv", index=False)
+    click.echo(result.report)
 
 
 def main() -> None:

@@ -1,26 +1,34 @@
-"""The labelled corpus ``data/paragraphs.csv``: loading, validating, hashing, rebuilding.
+"""The labelled data: ``data/paragraphs.csv`` (training) and ``data/dev.csv`` (held out).
 
-Seed rows come from the project's own reader and splitter (the same code that tagging
-uses). Authored rows come from ``data/authored/*.txt``, one paragraph per line written as
-``LABEL[;ALSO...]<TAB>TEXT``; they are split by the same splitter so that their
-``heading`` column is what tagging would compute.
+Sources (the ``source`` column):
+
+- ``seed``: the real reports in ``seeds/``, read and split by the project's own reader and
+  splitter (the code tagging uses), labels kept in the corpus;
+- ``authored``: documents in ``data/authored/*.txt`` written by the team, one paragraph per
+  line as ``LABEL[;ALSO...]<TAB>TEXT``, split by the same splitter;
+- ``reviewed``: paragraphs of real reports corrected by analysts (``lawgov-cls add-labels``);
+- ``dev``: held-out documents in ``data/dev/*.txt`` (same format), only in ``data/dev.csv``,
+  never used for training or for choosing settings.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from lawgov_cls.labels import LABELS, OTHER
-from lawgov_cls.read import read_report
+from lawgov_cls.read import normalize_text, read_report
 from lawgov_cls.segment import split_paragraphs
 
 COLUMNS = ["doc", "para", "text", "label", "also", "source", "heading"]
-SOURCES = ("seed", "authored")
+SOURCES = ("seed", "authored", "reviewed", "dev")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT / "data" / "paragraphs.csv"
+DEFAULT_DEV = REPO_ROOT / "data" / "dev.csv"
+DEFAULT_STRUCTURE = REPO_ROOT / "data" / "structure.csv"
 
 
 class CorpusError(Exception):
@@ -76,8 +84,11 @@ def split_report_rows(path: str | Path, doc: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc", "para", "text", "heading"])
 
 
-def parse_authored(path: str | Path) -> pd.DataFrame:
-    """Rows of one authored report file (``LABEL[;ALSO]<TAB>TEXT`` per line)."""
+def parse_authored(path: str | Path, source: str = "authored") -> pd.DataFrame:
+    """Rows of one authored report file (``LABEL[;ALSO]<TAB>TEXT`` per line).
+
+    ``doc`` is ``authored/NAME`` (``dev/NAME`` for source ``dev``).
+    """
     path = Path(path)
     labels, lines = [], []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -88,27 +99,30 @@ def parse_authored(path: str | Path) -> pd.DataFrame:
             raise CorpusError(f"{path}:{number}: expected LABEL<TAB>TEXT")
         labels.append([t.strip() for t in tag.split(";") if t.strip()])
         lines.append(text.strip())
-    paragraphs = split_paragraphs("\n".join(lines))
+    # Normalised as read_report normalises real reports, so that headings are found alike.
+    paragraphs = split_paragraphs(normalize_text("\n".join(lines)))
     if len(paragraphs) != len(lines):
         raise CorpusError(f"{path}: splitter found {len(paragraphs)} paragraphs in "
                           f"{len(lines)} lines (a line was joined as hard-wrapped?)")
     rows = []
     for p, tags in zip(paragraphs, labels):
-        rows.append({"doc": f"authored/{path.name}", "para": p.index, "text": p.text,
-                     "label": tags[0], "also": ";".join(tags[1:]), "source": "authored",
+        rows.append({"doc": f"{source}/{path.name}", "para": p.index, "text": p.text,
+                     "label": tags[0], "also": ";".join(tags[1:]), "source": source,
                      "heading": p.heading})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def build_corpus(seed_dir: str | Path, authored_dir: str | Path,
                  labelled: pd.DataFrame) -> pd.DataFrame:
-    """Re-split the seeds, carry their labels over from ``labelled``, add authored rows.
+    """Re-split the seeds, carry their labels over from ``labelled``, add authored rows,
+    keep the ``reviewed`` rows of ``labelled`` as they are.
 
     Seed labels are matched by (doc, text), so a change of the splitter that moves
     paragraphs keeps the labels of unchanged paragraphs; any seed paragraph without a
     label makes this fail, listing what needs labelling.
     """
-    known = {(r.doc, r.text): (r.label, r.also) for r in labelled.itertuples()}
+    seeds = labelled[labelled["source"] == "seed"]
+    known = {(r.doc, r.text): (r.label, r.also) for r in seeds.itertuples()}
     parts, unlabelled = [], []
     for path in sorted(Path(seed_dir).glob("*.txt")):
         rows = split_report_rows(path, path.name)
@@ -122,11 +136,76 @@ def build_corpus(seed_dir: str | Path, authored_dir: str | Path,
         raise CorpusError(f"seed paragraphs without a label: {', '.join(unlabelled[:10])}")
     for path in sorted(Path(authored_dir).glob("*.txt")):
         parts.append(parse_authored(path))
+    parts.append(labelled.loc[labelled["source"] == "reviewed", COLUMNS])
     corpus = pd.concat(parts, ignore_index=True)
     problems = validate_corpus(corpus)
     if problems:
         raise CorpusError("; ".join(problems))
     return corpus
+
+
+def build_dev(dev_dir: str | Path) -> pd.DataFrame:
+    """The held-out rows of every ``data/dev/*.txt`` (source ``dev``)."""
+    parts = [parse_authored(path, source="dev") for path in sorted(Path(dev_dir).glob("*.txt"))]
+    dev = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+    problems = validate_corpus(dev)
+    if problems:
+        raise CorpusError("; ".join(problems))
+    return dev
+
+
+def load_genres(path: str | Path = DEFAULT_STRUCTURE) -> dict[str, str]:
+    """doc (as in the corpus) → genre, from the hand-labelled structure file."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    docs = table["doc"].str.replace(r"^seeds/", "", regex=True)
+    return dict(zip(docs, table["genre"]))
+
+
+def find_checkout(start: str | Path | None = None) -> Path | None:
+    """The lawgov_cls source checkout at ``start`` (default: the current directory), if it is one.
+
+    A checkout has ``pyproject.toml`` and ``data/paragraphs.csv``: there ``train`` and
+    ``evaluate`` find their data and write their model without being told where.
+    """
+    root = Path(start) if start is not None else Path.cwd()
+    if (root / "pyproject.toml").is_file() and (root / "data" / "paragraphs.csv").is_file():
+        return root
+    return None
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Where train and evaluate read and write: the corpus, the dev set and structure
+    labels beside it, and the models directory."""
+
+    corpus: Path
+    dev: Path
+    structure: Path
+    models: Path | None
+
+
+def resolve_paths(data: str | Path | None = None, models: str | Path | None = None,
+                  need_models: bool = True, cwd: str | Path | None = None) -> DataPaths:
+    """Explicit paths, or those of the checkout in ``cwd``; never the installed package's.
+
+    Raises CorpusError with a one-line message when a path is neither given nor found.
+    """
+    checkout = find_checkout(cwd)
+    if data is None:
+        if checkout is None:
+            raise CorpusError("not in a lawgov_cls checkout: run from one, or pass --data "
+                              "(and --models for train)")
+        data = checkout / "data" / "paragraphs.csv"
+    if models is None and need_models:
+        if checkout is None:
+            raise CorpusError("not in a lawgov_cls checkout: pass --models DIR for the trained model")
+        models = checkout / "models"
+    data = Path(data)
+    if not data.is_file():
+        raise CorpusError(f"{data}: labelled data not found")
+    return DataPaths(corpus=data, dev=data.parent / "dev.csv",
+                     structure=data.parent / "structure.csv",
+                     models=Path(models) if models is not None else None)
 
 
 def write_corpus(frame: pd.DataFrame, path: str | Path = DEFAULT_CORPUS) -> Path:

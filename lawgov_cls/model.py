@@ -2,7 +2,8 @@
 
 ``build_pipeline`` makes an unfitted pipeline from a ``ModelConfig``; ``train_model``
 fits it on the labelled corpus and wraps it, with its metadata, in a ``LawgovModel``;
-``LawgovModel.save`` / ``load_model`` persist it with joblib and check the metadata.
+``LawgovModel.save`` / ``load_model`` persist it with skops, the scikit-learn project's
+format that runs no code when loaded, and check the metadata.
 """
 
 from __future__ import annotations
@@ -13,25 +14,26 @@ import platform
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from lawgov_cls.features import char_text, tokenize
+from lawgov_cls.features import TextFeatures
 from lawgov_cls.labels import LABELS
 from lawgov_cls.resources import bundled_model_path
 
-#: Marks a joblib file as ours; bump when the saved layout changes.
-MODEL_FORMAT = "lawgov_cls-model/1"
+#: Marks a model file as ours; bump when the saved layout changes.
+MODEL_FORMAT = "lawgov_cls-model/2"
 RANDOM_STATE = 0
+#: The project's own types a skops model file may contain (skops refuses any type not
+#: listed as trusted; scikit-learn, numpy and scipy types are trusted by skops itself).
+TRUSTED_TYPES = ["lawgov_cls.features.TextFeatures"]
 
 
 class ModelError(Exception):
@@ -46,10 +48,9 @@ class ModelVersionWarning(UserWarning):
 class ModelConfig:
     """What the pipeline is made of. Defaults are the variant chosen by leave-one-report-out."""
 
-    words: bool = True  # TF-IDF over jieba tokens (unigrams and bigrams)
+    words: bool = True  # TF-IDF over word tokens (unigrams and bigrams)
     chars: bool = True  # TF-IDF over character n-grams
     char_ngrams: tuple[int, int] = (2, 3)
-    heading: bool = False  # TF-IDF of the nearest heading's tokens, as separate features
     classifier: str = "logreg"  # logreg | svm (calibrated LinearSVC) | sgd | cnb
     C: float = 10.0  # inverse regularisation strength of logreg/svm
     class_weight: str | None = "balanced"  # reweight rare labels rather than resample
@@ -57,12 +58,6 @@ class ModelConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def _word_vectorizer(config: ModelConfig) -> TfidfVectorizer:
-    # token_pattern=None: the tokenizer decides, so one-character tokens survive.
-    return TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False,
-                           ngram_range=(1, 2), sublinear_tf=True, min_df=config.min_df)
 
 
 def _classifier(config: ModelConfig):
@@ -82,36 +77,15 @@ def _classifier(config: ModelConfig):
 
 
 def build_pipeline(config: ModelConfig = ModelConfig()) -> Pipeline:
-    """An unfitted Pipeline taking a DataFrame with columns ``text`` and ``heading``."""
-    parts = []
-    if config.words:
-        parts.append(("words", _word_vectorizer(config), "text"))
-    if config.chars:
-        parts.append(("chars", TfidfVectorizer(analyzer="char", preprocessor=char_text,
-                                               ngram_range=config.char_ngrams, sublinear_tf=True,
-                                               min_df=max(2, config.min_df), max_features=100_000),
-                      "text"))
-    if config.heading:
-        parts.append(("heading", _word_vectorizer(config), "heading"))
-    if not parts:
-        raise ValueError("the model needs at least one feature set")
-    features = ColumnTransformer(parts, sparse_threshold=1.0)
+    """An unfitted Pipeline taking a list of texts (or a DataFrame with a ``text`` column)."""
+    features = TextFeatures(words=config.words, chars=config.chars,
+                            char_ngrams=tuple(config.char_ngrams), min_df=config.min_df)
     return Pipeline([("features", features), ("classifier", _classifier(config))])
 
 
-def as_frame(texts: Iterable[str] | pd.DataFrame, headings: Sequence[str] | None = None) -> pd.DataFrame:
-    """Model input: a DataFrame with ``text`` and ``heading`` (empty when unknown)."""
-    if isinstance(texts, pd.DataFrame):
-        frame = texts
-        if "heading" not in frame:
-            frame = frame.assign(heading="")
-        return frame[["text", "heading"]].fillna("").astype(str)
-    if isinstance(texts, str):
-        raise TypeError("predict takes a list of texts, not a single string")
-    texts = [str(t) for t in texts]
-    if headings is None:
-        headings = [""] * len(texts)
-    return pd.DataFrame({"text": texts, "heading": [h or "" for h in headings]})
+def model_input(rows: pd.DataFrame) -> pd.DataFrame:
+    """What the pipeline reads for labelled or split paragraphs (a frame with ``text``)."""
+    return rows[["text"]]
 
 
 class LawgovModel:
@@ -126,6 +100,9 @@ class LawgovModel:
         self.pipeline = pipeline
         self.metadata = metadata
         self.labels: tuple[str, ...] = tuple(metadata["labels"])
+        classes = list(pipeline.classes_)
+        # Column j of the classifier's output is label _order[j]; labels it never saw get 0.
+        self._columns = [(classes.index(l), j) for j, l in enumerate(self.labels) if l in classes]
 
     # --- prediction ---------------------------------------------------------------
 
@@ -135,74 +112,90 @@ class LawgovModel:
 
     def predict(self, texts, headings: Sequence[str] | None = None) -> list[str]:
         """One label per text."""
-        proba = self.predict_proba(texts, headings)
-        return [self.labels[i] for i in proba.to_numpy().argmax(axis=1)] if len(proba) else []
-
-    def evidence(self, texts, labels: Sequence[str], headings: Sequence[str] | None = None,
-                 top: int = 5) -> list[list[str]]:
-        """For each text, the features that pushed it most towards the given label."""
-        X = self.pipeline.named_steps["features"].transform(as_frame(texts, headings))
-        return self._evidence(X, labels, top)
+        proba, _ = self.proba_and_evidence(_check_texts(texts), top=0)
+        return [self.labels[i] for i in proba.argmax(axis=1)]
 
     def predict_explained(self, texts, headings: Sequence[str] | None = None, top: int = 5
                           ) -> tuple[pd.DataFrame, list[list[str]]]:
-        """Probabilities and, for each text, the ``top`` terms behind its predicted label.
+        """Probabilities (a frame, one column per label) and, for each text, the ``top``
+        terms behind its predicted label."""
+        if isinstance(texts, pd.DataFrame):
+            index, texts = texts.index, texts["text"].fillna("").astype(str).tolist()
+        else:
+            texts = _check_texts(texts)
+            index = None
+        proba, terms = self.proba_and_evidence(texts, top)
+        return pd.DataFrame(proba, columns=list(self.labels), index=index), terms
 
-        Features are computed once for both, which halves tagging time.
+    def proba_and_evidence(self, texts: list[str], top: int = 5
+                           ) -> tuple[np.ndarray, list[list[str]]]:
+        """The fast path under predict_*: a probability array (LABELS order) and evidence.
+
+        Features are computed once for both.
         """
-        frame = as_frame(texts, headings)
-        if frame.empty:
-            return pd.DataFrame(columns=list(self.labels), dtype=float), []
-        X = self.pipeline.named_steps["features"].transform(frame)
-        proba = self.pipeline.named_steps["classifier"].predict_proba(X)
-        classes = list(self.pipeline.classes_)
-        out = np.zeros((len(frame), len(self.labels)))
-        for j, label in enumerate(self.labels):
-            if label in classes:
-                out[:, j] = proba[:, classes.index(label)]
-        out /= out.sum(axis=1, keepdims=True)
-        table = pd.DataFrame(out, columns=list(self.labels), index=frame.index)
+        if not texts:
+            return np.zeros((0, len(self.labels))), []
+        X = self.pipeline.named_steps["features"].transform(texts)
+        raw = self.pipeline.named_steps["classifier"].predict_proba(X)
+        proba = np.zeros((len(texts), len(self.labels)))
+        for source, target in self._columns:
+            proba[:, target] = raw[:, source]
+        proba /= proba.sum(axis=1, keepdims=True)
         if top <= 0:
-            return table, [[] for _ in range(len(frame))]
-        predicted = [self.labels[i] for i in out.argmax(axis=1)]
-        return table, self._evidence(X, predicted, top)
+            return proba, [[] for _ in texts]
+        predicted = [self.labels[i] for i in proba.argmax(axis=1)]
+        return proba, self._evidence(X, predicted, top)
+
+    def evidence(self, texts, labels: Sequence[str], top: int = 5) -> list[list[str]]:
+        """For each text, the features that pushed it most towards the given label."""
+        X = self.pipeline.named_steps["features"].transform(_check_texts(texts))
+        return self._evidence(X, labels, top)
 
     def _evidence(self, X, labels: Sequence[str], top: int) -> list[list[str]]:
         """A feature's push towards a label is its TF-IDF value times the label's weight
-        (empty lists for classifiers without per-feature weights, e.g. calibrated SVMs)."""
+        (empty lists for classifiers without per-feature weights, e.g. calibrated SVMs).
+
+        Whole words read better than character fragments: the ``top`` strongest words,
+        then, if fewer, the strongest n-grams that are not part of a word already shown.
+        """
         weights = _linear_weights(self.pipeline.named_steps["classifier"])
         if weights is None:
             return [[] for _ in range(X.shape[0])]
         coef, classes = weights
         X = X.tocsr()
-        names = self.feature_names()
-        is_char = self._char_features()
+        n = X.shape[0]
+        rows = np.repeat(np.arange(n), np.diff(X.indptr))
+        label_rows = np.array([classes.index(l) for l in labels])
+        contrib = X.data * coef[label_rows[rows], X.indices]
+        keep = contrib > 0
+        rows, features, contrib = rows[keep], X.indices[keep], contrib[keep]
+        order = np.lexsort((-contrib, rows))  # by text, strongest push first
+        rows, features = rows[order], features[order]
+        names, is_char = self.feature_names(), self._char_features()
+        char = is_char[features]
+        # Up to `top` words per text, and a few more n-grams than could ever be shown.
+        words, word_starts = _first_per_row(rows[~char], features[~char], n, top)
+        chars, char_starts = _first_per_row(rows[char], features[char], n, 4 * top)
         result = []
-        for i, label in enumerate(labels):
-            start, end = X.indptr[i], X.indptr[i + 1]
-            indices = X.indices[start:end]
-            contrib = X.data[start:end] * coef[classes.index(label), indices]
-            ranked = [indices[k] for k in np.argsort(-contrib) if contrib[k] > 0]
-            # Whole words read better than character fragments: words first, then
-            # n-grams that are not part of a word already shown.
-            terms = [names[j] for j in ranked if not is_char[j]][:top]
-            for j in ranked:
-                if len(terms) >= top:
-                    break
-                if is_char[j] and not any(names[j] in t.replace(" ", "") for t in terms):
-                    terms.append(names[j])
-            result.append(list(dict.fromkeys(terms)))
+        for i in range(n):
+            terms = [names[j] for j in words[word_starts[i]:word_starts[i + 1]]]
+            if len(terms) < top:
+                shown = [t.replace(" ", "") for t in terms]
+                for j in chars[char_starts[i]:char_starts[i + 1]]:
+                    if not any(names[j] in t for t in shown):
+                        terms.append(names[j])
+                        if len(terms) == top:
+                            break
+            result.append(terms)
         return result
 
     def feature_names(self) -> list[str]:
-        """Readable feature names: ``word``, ``字符`` n-grams, and ``heading:word``."""
+        """Readable feature names: words (bigrams space-joined) and character n-grams."""
         if not hasattr(self, "_feature_names"):
-            names, char = [], []
-            for name in self.pipeline.named_steps["features"].get_feature_names_out():
-                group, _, term = name.partition("__")
-                names.append(f"heading:{term}" if group == "heading" else term)
-                char.append(group == "chars")
-            self._feature_names, self._is_char = names, np.array(char)
+            features = self.pipeline.named_steps["features"]
+            self._feature_names = [name.partition("__")[2]
+                                   for name in features.get_feature_names_out()]
+            self._is_char = features.block_mask("chars")
         return self._feature_names
 
     def _char_features(self) -> np.ndarray:
@@ -246,20 +239,45 @@ class LawgovModel:
     # --- persistence ----------------------------------------------------------------
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write the model atomically (temp file, then rename)."""
-        import joblib
+        """Write the model as a skops file, atomically (temp file, then rename)."""
+        import zipfile
+
+        import skops.io as sio
 
         from lawgov_cls.output import atomic_path
 
         with atomic_path(path) as tmp:
-            joblib.dump({"format": MODEL_FORMAT, "metadata": self.metadata,
-                         "pipeline": self.pipeline}, tmp, compress=3)
+            sio.dump({"format": MODEL_FORMAT, "metadata": self.metadata,
+                      "pipeline": self.pipeline}, tmp, compression=zipfile.ZIP_DEFLATED)
         return Path(path)
 
     def __repr__(self) -> str:
         meta = self.metadata
         return (f"LawgovModel(labels={len(self.labels)}, trained={meta.get('trained_at')}, "
                 f"data_sha256={str(meta.get('data_sha256'))[:12]})")
+
+
+def _first_per_row(rows: np.ndarray, values: np.ndarray, n_rows: int, k: int
+                   ) -> tuple[list, np.ndarray]:
+    """The first ``k`` values of each row (rows sorted), as a flat list and row offsets."""
+    starts = np.searchsorted(rows, np.arange(n_rows + 1))
+    rank = np.arange(len(rows)) - starts[rows]
+    keep = rank < k
+    rows, values = rows[keep], values[keep]
+    return values.tolist(), np.searchsorted(rows, np.arange(n_rows + 1))
+
+
+def _check_texts(texts) -> list[str]:
+    """The texts as a list of str; TypeError for a bare string or non-string items."""
+    if isinstance(texts, str):
+        raise TypeError("predict takes a list of texts, not a single string")
+    if isinstance(texts, pd.DataFrame):
+        return texts["text"].fillna("").astype(str).tolist()
+    texts = list(texts)
+    bad = sorted({type(t).__name__ for t in texts if not isinstance(t, str)})
+    if bad:
+        raise TypeError(f"predict takes a list of str; got items of type {', '.join(bad)}")
+    return texts
 
 
 def _linear_weights(classifier):
@@ -277,17 +295,18 @@ def _linear_weights(classifier):
 
 
 def library_versions() -> dict[str, str]:
-    import jieba
+    import importlib.metadata as md
+
     import sklearn
 
     return {"python": platform.python_version(), "scikit-learn": sklearn.__version__,
-            "jieba": jieba.__version__, "numpy": np.__version__, "pandas": pd.__version__}
+            "rjieba": md.version("rjieba"), "numpy": np.__version__, "pandas": pd.__version__}
 
 
 def fit_pipeline(frame: pd.DataFrame, config: ModelConfig = ModelConfig()) -> Pipeline:
-    """Fit a pipeline on a corpus frame (columns text, heading, label)."""
+    """Fit a pipeline on corpus rows (columns doc, para, text, label; whole documents)."""
     pipeline = build_pipeline(config)
-    pipeline.fit(as_frame(frame), frame["label"].to_numpy())
+    pipeline.fit(model_input(frame), frame["label"].to_numpy())
     return pipeline
 
 
@@ -315,26 +334,24 @@ def train_model(frame: pd.DataFrame, config: ModelConfig = ModelConfig(),
 def load_model(path: str | os.PathLike | None = None, trusted: bool = False) -> LawgovModel:
     """Load the bundled model, or the one at ``path``.
 
-    A joblib file is a pickle: loading it runs code from the file. Only the bundled model
-    is trusted by default; any other path needs ``trusted=True``.
+    A skops file (the bundled model's format, and what ``lawgov-cls train`` writes) runs
+    no code when loaded: only scikit-learn, numpy and scipy types and the project's own
+    ``TRUSTED_TYPES`` are accepted. Any other file (joblib, pickle) runs code from the file
+    when loaded and is refused unless ``trusted=True`` (CLI: ``--trust-model``).
     """
-    bundled = bundled_model_path()
-    path = Path(path) if path is not None else bundled
+    path = Path(path) if path is not None else bundled_model_path()
     if not path.exists():
-        hint = " (train one with `lawgov-cls train`)" if path == bundled else ""
+        hint = " (train one with `lawgov-cls train`)" if path == bundled_model_path() else ""
         raise ModelError(f"{path}: model file not found{hint}")
-    if not trusted and path.resolve() != bundled.resolve():
-        raise ModelError(f"{path}: loading a model file executes code from it; pass "
-                         "trusted=True (CLI: --trust-model) if you trust its origin")
-    import joblib
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            obj = joblib.load(path)
-        except Exception as exc:  # a corrupt or foreign file fails in many ways
-            raise ModelError(f"{path}: not a lawgov_cls model ({type(exc).__name__})") from None
-    if not isinstance(obj, dict) or obj.get("format") != MODEL_FORMAT:
+    if _is_skops(path):
+        obj = _load_skops(path)
+    elif trusted:
+        obj = _load_pickle(path)
+    else:
+        raise ModelError(f"{path}: not a skops file; loading a joblib/pickle file executes code "
+                         "from it; pass trusted=True (CLI: --trust-model) if you trust its origin")
+    if (not isinstance(obj, dict) or obj.get("format") != MODEL_FORMAT
+            or not isinstance(obj.get("metadata"), dict) or "pipeline" not in obj):
         raise ModelError(f"{path}: not a lawgov_cls model (expected format {MODEL_FORMAT})")
     metadata = obj["metadata"]
     if tuple(metadata.get("labels", ())) != LABELS:
@@ -342,8 +359,45 @@ def load_model(path: str | os.PathLike | None = None, trusted: bool = False) -> 
     saved = metadata.get("versions", {}).get("scikit-learn")
     import sklearn
 
-    if saved != sklearn.__version__ or any("Version" in type(w.message).__name__ for w in caught):
+    if saved != sklearn.__version__:
         warnings.warn(f"{path}: model was saved with scikit-learn {saved}, this is "
                       f"{sklearn.__version__}; predictions may differ. Retrain with "
                       "`lawgov-cls train`.", ModelVersionWarning, stacklevel=2)
     return LawgovModel(obj["pipeline"], metadata)
+
+
+def _is_skops(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "schema.json" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _load_skops(path: Path):
+    import skops.io as sio
+
+    try:
+        untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
+        if untrusted:
+            raise ModelError(f"{path}: refused: the file holds types that are not trusted "
+                             f"({', '.join(untrusted[:5])})")
+        with warnings.catch_warnings():
+            # sklearn's own version warning is replaced by ModelVersionWarning below.
+            warnings.simplefilter("ignore", category=UserWarning)
+            return sio.load(path, trusted=TRUSTED_TYPES)
+    except ModelError:
+        raise
+    except Exception as exc:  # a corrupt or foreign zip fails in many ways
+        raise ModelError(f"{path}: not a lawgov_cls model ({type(exc).__name__})") from None
+
+
+def _load_pickle(path: Path):
+    import joblib
+
+    try:
+        return joblib.load(path)
+    except Exception as exc:  # a corrupt or foreign file fails in many ways
+        raise ModelError(f"{path}: not a lawgov_cls model ({type(exc).__name__})") from None

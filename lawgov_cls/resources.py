@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-MODEL_FILENAME = "lawgov_cls.joblib"
+MODEL_FILENAME = "lawgov_cls.skops"
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from lawgov_cls.coverage import Coverage, report_coverage, summarize_coverage
@@ -41,33 +42,32 @@ PARAGRAPH_COLUMNS = (["doc", "para", "heading", "text", "label", "confidence", "
 def tag_paragraphs(model, paragraphs, doc: str, review_threshold: float = REVIEW_THRESHOLD
                    ) -> pd.DataFrame:
     """Tag already split paragraphs (segment.Paragraph objects) of one report."""
-    frame = pd.DataFrame({
-        "doc": doc,
+    texts = [p.text for p in paragraphs]
+    furniture = np.array([p.furniture for p in paragraphs], dtype=bool)
+    proba = np.zeros((len(texts), len(LABELS)))
+    evidence = np.full(len(texts), FURNITURE_EVIDENCE, dtype=object)
+    body = np.flatnonzero(~furniture)
+    if len(body):
+        body_proba, terms = model.proba_and_evidence([texts[i] for i in body], top=EVIDENCE_TERMS)
+        proba[body] = body_proba
+        evidence[body] = ["; ".join(t) for t in terms]
+    # Furniture is 其他 by definition, whatever the words in it.
+    proba[furniture, LABELS.index(OTHER)] = 1.0
+    proba = proba.round(4)
+    best = proba.argmax(axis=1)
+    confidence = proba[np.arange(len(texts)), best]
+    columns = {
+        "doc": [doc] * len(texts),
         "para": [p.index for p in paragraphs],
         "heading": [p.heading for p in paragraphs],
-        "text": [p.text for p in paragraphs],
-        "furniture": [p.furniture for p in paragraphs],
-    })
-    proba = pd.DataFrame(0.0, index=frame.index, columns=list(LABELS))
-    evidence = [FURNITURE_EVIDENCE] * len(frame)
-    body = ~frame["furniture"]
-    if body.any():
-        idx = list(frame.index[body])
-        table, terms = model.predict_explained(frame.loc[idx, "text"].tolist(),
-                                               frame.loc[idx, "heading"].tolist(),
-                                               top=EVIDENCE_TERMS)
-        proba.loc[idx] = table.to_numpy()
-        for i, t in zip(idx, terms):
-            evidence[i] = "; ".join(t)
-    # Furniture is 其他 by definition, whatever the words in it.
-    proba.loc[~body, OTHER] = 1.0
-    frame["label"] = proba.idxmax(axis=1)
-    frame["confidence"] = proba.max(axis=1).round(4)
-    frame["review"] = frame["confidence"] < review_threshold
-    for label in LABELS:
-        frame[probability_column(label)] = proba[label].round(4)
-    frame["evidence"] = evidence
-    return frame[PARAGRAPH_COLUMNS]
+        "text": texts,
+        "label": np.array(LABELS, dtype=object)[best],
+        "confidence": confidence,
+        "review": confidence < review_threshold,
+    }
+    columns.update({probability_column(l): proba[:, j] for j, l in enumerate(LABELS)})
+    columns.update({"evidence": evidence, "furniture": furniture})
+    return pd.DataFrame(columns, columns=PARAGRAPH_COLUMNS)
 
 
 def tag_text(model, text: str, doc: str = "<text>", review_threshold: float = REVIEW_THRESHOLD

@@ -65,17 +65,23 @@ def test_existing_output_is_not_clobbered_without_force(seed_path, tmp_path):
 
 
 def test_missing_model_is_a_usage_error(seed_path, tmp_path):
-    result = run("tag", seed_path, "--out", tmp_path / "o", "--model", tmp_path / "none.joblib",
-                 "--trust-model")
+    result = run("tag", seed_path, "--out", tmp_path / "o", "--model", tmp_path / "none.skops")
     assert result.exit_code == 2 and "model file not found" in result.output
     assert "Traceback" not in result.output
 
 
-def test_untrusted_model_path_is_refused(small_model, seed_path, tmp_path):
-    path = small_model.save(tmp_path / "m.joblib")
-    result = run("tag", seed_path, "--out", tmp_path / "o", "--model", path)
+def test_a_skops_model_loads_without_trust_and_a_pickle_needs_it(small_model, seed_path,
+                                                                  tmp_path):
+    import joblib
+
+    path = small_model.save(tmp_path / "m.skops")
+    assert run("tag", seed_path, "--out", tmp_path / "o", "--model", path).exit_code == 0
+    pickle = tmp_path / "m.joblib"
+    joblib.dump({"format": "lawgov_cls-model/2", "metadata": small_model.metadata,
+                 "pipeline": small_model.pipeline}, pickle)
+    result = run("tag", seed_path, "--out", tmp_path / "o2", "--model", pickle)
     assert result.exit_code == 2 and "--trust-model" in result.output
-    assert run("tag", seed_path, "--out", tmp_path / "o2", "--model", path,
+    assert run("tag", seed_path, "--out", tmp_path / "o3", "--model", pickle,
                "--trust-model").exit_code == 0
 
 
@@ -156,8 +162,9 @@ def test_other_formats(seed_path, tmp_path, fmt):
     else:
         from openpyxl import load_workbook
 
-        sheet = load_workbook(out / "paragraphs.xlsx", read_only=True).active
-        rows = list(sheet.values)
+        book = load_workbook(out / "paragraphs.xlsx", read_only=True)
+        rows = list(book.active.values)
+        book.close()
         got = pd.DataFrame(rows[1:], columns=rows[0])
         assert load_workbook(out / "paragraphs.xlsx").active.column_dimensions["D"].width >= 60
     assert got["text"].tolist() == expected["text"].tolist()

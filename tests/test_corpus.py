@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from lawgov_cls.corpus import COLUMNS, DEFAULT_CORPUS, split_report_rows, validate_corpus
-from lawgov_cls.features import tokenize
 from lawgov_cls.labels import LABELS, OTHER
 
 
@@ -48,23 +47,3 @@ def test_validation_catches_bad_rows(corpus):
 
 def test_corpus_is_utf8_without_bom():
     assert not DEFAULT_CORPUS.read_bytes().startswith(b"\xef\xbb\xbf")
-
-
-@pytest.mark.parametrize("term", ["放管服", "双随机一公开", "证照分离", "枫桥经验", "合法性审查",
-                                  "出庭应诉", "一网通办", "案卷评查", "谁执法谁普法", "会前学法"])
-def test_domain_terms_survive_tokenization(term):
-    assert term in tokenize(f"深入推进{term}工作。")
-
-
-def test_tokenizer_keeps_one_character_tokens_and_folds_numbers():
-    tokens = tokenize("全年办理案件12件,纠错率8.5%。")
-    assert "件" in tokens and "<num>" in tokens
-    assert "," not in tokens and "。" not in tokens
-
-
-def test_tokenizer_reads_full_and_half_width_alike():
-    assert tokenize("（一）加强领导，落实责任") == tokenize("(一)加强领导,落实责任")
-
-
-def test_tokenizer_pickles():
-    assert pickle.loads(pickle.dumps(tokenize)) is tokenize

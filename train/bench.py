@@ -1,13 +1,15 @@
 """Speed, memory and quality benchmarks, printed as tables in one run.
 
     python train/bench.py            # everything (several minutes; quality variants dominate)
-    python train/bench.py --quick    # fewer repeats, no quality variants
+    python train/bench.py --quick    # one repeat, no quality variants
 
-Speed: end-to-end tagging throughput (read, segment, tag, coverage, write) against raw
-jieba.lcut on the same text; --jobs 1 vs --jobs 2 on a folder of 500+ reports; cold start
-of `lawgov-cls tag` against bare imports; peak memory; training time. Quality: the
-leave-one-report-out table of the model, its variants and the baselines.
-Timings are medians of REPEATS runs.
+Speed, side by side on the same text in one process: raw jieba.lcut (the obvious
+alternative, default settings) against end-to-end batch tagging (read, segment, tag,
+coverage, write) with --jobs 1 and 2, and against model.tag_text called on one report at
+a time; cold start of `lawgov-cls tag` on one report against the bare imports plus jieba's
+initialisation; peak memory; training time; where tagging time goes (process CPU time per
+stage). Quality: the leave-one-report-out table of the model, its variants and the
+baselines. Timings are medians of REPEATS runs. Needs jieba (pip install ".[test]").
 """
 
 import argparse
@@ -25,7 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 COPIES = 110  # copies of each seed in the bulk folder: 5 x 110 = 550 files, about 9 MB
 REPEATS = 3  # timing repeats; the median is reported
-PROFILE_TOP = 12  # functions shown in the profile of end-to-end tagging
 
 
 def median_time(fn, repeats):
@@ -62,17 +63,69 @@ def table(rows, headers):
                       *(line(r) for r in rows)])
 
 
+def stage_profile(model, files):
+    """Process CPU seconds per stage of tagging ``files`` (the stages tag_batch runs)."""
+    import numpy as np
+
+    from lawgov_cls.coverage import report_coverage
+    from lawgov_cls.features import normalize
+    from lawgov_cls.output import write_table
+    from lawgov_cls.read import read_report
+    from lawgov_cls.segment import split_paragraphs
+    from lawgov_cls.tag import tag_paragraphs
+
+    clock, times = time.process_time, {}
+
+    def timed(name, fn):
+        start = clock()
+        value = fn()
+        times[name] = times.get(name, 0.0) + clock() - start
+        return value
+
+    texts = timed("read (decode, normalise)", lambda: [read_report(f) for f in files])
+    paragraphs = timed("segment", lambda: [split_paragraphs(t) for t in texts])
+    body = [p.text for ps in paragraphs for p in ps if not p.furniture]
+    features = model.pipeline.named_steps["features"]
+    norm = timed("features: normalise", lambda: [normalize(t) for t in body])
+    counts = {}
+    for name, terms, tfidf in zip(features.blocks_, features.terms_, features.tfidf_):
+        counter = features._count_words if name == "words" else features._count_chars
+        counts[name] = timed(f"features: {name} (tokenise, count)", lambda: counter(norm, terms))
+        counts[name] = timed("features: tf-idf weighting", lambda: tfidf.transform(counts[name]))
+    import scipy.sparse as sp
+
+    X = timed("features: tf-idf weighting", lambda: sp.hstack(list(counts.values()), format="csr"))
+    proba = timed("classifier", lambda: model.pipeline.named_steps["classifier"].predict_proba(X))
+    labels = [model.pipeline.classes_[i] for i in np.argmax(proba, axis=1)]
+    timed("evidence terms", lambda: model._evidence(X, labels, 5))
+    start = clock()
+    tables = [tag_paragraphs(model, ps, str(f)) for f, ps in zip(files, paragraphs)]
+    whole = clock() - start
+    times["tables (whole tag_paragraphs minus the stages above)"] = max(
+        0.0, whole - sum(v for k, v in times.items() if k.startswith(("features", "classifier",
+                                                                          "evidence"))))
+    out = Path(tempfile.mkdtemp(prefix="lawgov_profile_"))
+    timed("coverage and writing", lambda: (
+        [report_coverage(t, t["doc"].iloc[0]) for t in tables],
+        write_table(__import__("pandas").concat(tables), out / "p.csv", "csv")))
+    shutil.rmtree(out, ignore_errors=True)
+    total = sum(times.values())
+    return [[name, f"{seconds:.2f} s", f"{seconds / total:.0%}"] for name, seconds in times.items()]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 repeat, no quality variants")
     args = parser.parse_args()
     repeats = 1 if args.quick else REPEATS
 
+    import logging
+
     import jieba
 
     from lawgov_cls import load_model, tag_batch
     from lawgov_cls.corpus import load_corpus
-    from lawgov_cls.features import get_jieba, normalize
+    from lawgov_cls.features import normalize
     from lawgov_cls.model import train_model
     from lawgov_cls.read import read_report
 
@@ -92,10 +145,14 @@ def main():
         print(f"corpus: {len(files)} files, {size_mb:.1f} MB, {chars:,} characters\n")
 
         model = load_model()
-        get_jieba()
+        jieba.setLogLevel(logging.WARNING)
+        jieba.dt.tmp_dir = str(work)
+        jieba.initialize()
+        model.tag_text(texts[0])  # first-call set-up (tokenizer dictionary, lookups)
         # Raw jieba on the same normalised text, one call per line as the tagger does.
         lines = [normalize(line) for t in texts for line in t.split("\n") if line.strip()]
         t_jieba = median_time(lambda: [jieba.lcut(l) for l in lines], repeats)
+        t_text = median_time(lambda: [model.tag_text(t) for t in texts], repeats)
         t_tag1 = median_time(lambda: tag_batch(model, [bulk], work / "o1", jobs=1), repeats)
         t_tag2 = median_time(lambda: tag_batch(model, [bulk], work / "o2", jobs=2), repeats)
 
@@ -118,9 +175,12 @@ def main():
 
         rows = [
             ["raw jieba.lcut, same text", f"{chars / t_jieba:,.0f} chars/s", f"{t_jieba:.2f} s"],
+            ["model.tag_text, one report at a time", f"{chars / t_text:,.0f} chars/s",
+             f"{t_text:.2f} s"],
             ["tag --jobs 1 (read, segment, tag, coverage, write)", f"{chars / t_tag1:,.0f} chars/s",
              f"{t_tag1:.2f} s"],
             ["tag --jobs 2", f"{chars / t_tag2:,.0f} chars/s", f"{t_tag2:.2f} s"],
+            ["ratio tag_text per report / raw jieba", f"{t_jieba / t_text:.2f}x", ""],
             ["ratio tag --jobs 1 / raw jieba", f"{t_jieba / t_tag1:.2f}x", ""],
             ["speed-up --jobs 2 / --jobs 1", f"{t_tag1 / t_tag2:.2f}x", ""],
             ["cold start: lawgov-cls tag (1 report)", f"{t_cold:.2f} s", ""],
@@ -135,21 +195,12 @@ def main():
         print(f"Speed and memory (median of {repeats}):\n")
         print(table(rows, ["measure", "value", "time"]))
 
-        print(f"\nProfile of tag --jobs 1 over {len(files[:50])} files (cumulative time):\n")
-        import cProfile
-        import io
-        import pstats
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-        tag_batch(model, files[:50], work / "prof", jobs=1)
-        profiler.disable()
-        stream = io.StringIO()
-        pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(PROFILE_TOP)
-        print("\n".join(l for l in stream.getvalue().splitlines() if l.strip())[-3000:])
+        print(f"\nWhere tagging time goes (process CPU time, {len(files)} files, one process):\n")
+        print(table(stage_profile(model, files), ["stage", "CPU time", "share"]))
 
         if not args.quick:
-            from lawgov_cls.evaluate import compare_variants, markdown_table
+            from lawgov_cls.card import markdown_table
+            from lawgov_cls.evaluate import compare_variants
 
             print("\nQuality: leave-one-report-out on the seeds, same folds:\n")
             print(markdown_table(compare_variants(corpus)))

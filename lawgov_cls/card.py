@@ -1,0 +1,159 @@
+"""Rendering evaluations: markdown tables, the evaluation report, metrics.json, the model card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from lawgov_cls.labels import LABELS
+from lawgov_cls.output import atomic_path
+
+
+def markdown_table(frame: pd.DataFrame, index: bool = False) -> str:
+    """A GitHub markdown table (no extra dependency)."""
+    frame = frame.reset_index() if index else frame
+    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    sep = "|" + "|".join("---" for _ in frame.columns) + "|"
+    body = ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, sep, *body])
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.3f}"
+    return str(value)
+
+
+def per_class_table(scores: dict) -> pd.DataFrame:
+    return pd.DataFrame([{"label": l, **scores["per_class"][l]} for l in LABELS])
+
+
+def confusion_table(scores: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(scores["confusion"], index=[f"true {l}" for l in LABELS],
+                         columns=[f"→{l}" for l in LABELS])
+    frame.index.name = "true \\ predicted"
+    return frame
+
+
+def _summary(s: dict) -> dict:
+    return {"paragraphs": s["n"], "macro_f1_tasks": s["macro_f1_tasks"],
+            "macro_f1": s["macro_f1"], "accuracy": s["accuracy"]}
+
+
+def summary_table(evaluation) -> pd.DataFrame:
+    """One row per (view, tagger): the model on every view, the baselines where scored."""
+    e = evaluation
+    rows = [{"view": "real reports, leave-one-report-out", "tagger": "model", **_summary(e.loro)}]
+    rows += [{"view": "real reports, leave-one-report-out", "tagger": f"baseline: {n}",
+              **_summary(s["loro"])} for n, s in e.baselines.items()]
+    if e.cv:
+        rows.append({"view": "authored documents, grouped CV (optimistic)", "tagger": "model",
+                     **_summary(e.cv)})
+    if e.dev:
+        rows.append({"view": "dev set (held-out authored documents)", "tagger": "model",
+                     **_summary(e.dev)})
+        rows += [{"view": "dev set (held-out authored documents)", "tagger": f"baseline: {n}",
+                  **_summary(s["dev"])} for n, s in e.baselines.items() if "dev" in s]
+    return pd.DataFrame(rows)
+
+
+def format_report(evaluation) -> str:
+    """The evaluation report as markdown text (printed by `lawgov-cls evaluate`)."""
+    e, c = evaluation, evaluation.counts
+    parts = [
+        f"Real reports: {c['real_paragraphs']} paragraphs in {c['real_documents']} documents, "
+        f"each tagged by a model trained without it (leave-one-report-out). Authored: "
+        f"{c['authored_paragraphs']} paragraphs in {c['authored_documents']} documents, always "
+        f"in training; scored only by grouped cross-validation. Dev set: {c['dev_paragraphs']} "
+        f"paragraphs in {c['dev_documents']} held-out documents.",
+        "", markdown_table(summary_table(e)),
+        "", "Real reports, per class (leave-one-report-out):", "", markdown_table(per_class_table(e.loro)),
+        "", "Real reports, confusion matrix (rows true, columns predicted):", "",
+        markdown_table(confusion_table(e.loro), index=True),
+    ]
+    if e.dev:
+        parts += ["", "Dev set by kind of document:", "", markdown_table(e.dev_by_group),
+                  "", "Dev set by genre:", "", markdown_table(e.dev_by_genre),
+                  "", "Dev set, per class:", "", markdown_table(per_class_table(e.dev)),
+                  "", "Dev set, confusion matrix (rows true, columns predicted):", "",
+                  markdown_table(confusion_table(e.dev), index=True)]
+    parts += ["", f"Review flag (confidence < {e.review_threshold}), real reports: "
+                  f"{e.review.get('share_flagged', 0):.1%} of paragraphs flagged; accuracy "
+                  f"{_pct(e.review.get('accuracy_flagged'))} flagged vs "
+                  f"{_pct(e.review.get('accuracy_unflagged'))} unflagged."]
+    if e.top_terms:
+        parts += ["", "Top-weighted terms per label (model trained on all data):", ""]
+        parts += [f"- {label}: {', '.join(terms)}" for label, terms in e.top_terms.items()]
+    return "\n".join(parts)
+
+
+def _pct(value) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def write_metrics(evaluation, path: str | Path) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(evaluation.metrics(), ensure_ascii=False, indent=2) + "\n",
+                       encoding="utf-8")
+    return Path(path)
+
+
+def write_model_card(evaluation, metadata: dict, path: str | Path) -> Path:
+    """MODEL_CARD.md, generated from the evaluation and the model's metadata."""
+    config = evaluation.config
+    versions = ", ".join(f"{k} {v}" for k, v in metadata.get("versions", {}).items())
+    text = f"""# Model card: lawgov_cls paragraph tagger
+
+*Generated by `lawgov-cls train` on {metadata.get('trained_at')}; do not edit by hand.*
+
+## Intended use
+Tags each paragraph of a Chinese 法治政府建设 report (annual reports, 实施方案, 工作要点,
+述法报告, department and township reports, and single-topic reports such as 政府信息公开年度报告
+or 行政复议 reports) with the 《法治政府建设实施纲要》 task it serves: {", ".join(LABELS)}.
+It is meant to speed up, not replace, an analyst's coding: check the paragraphs marked
+`review`, and read coverage figures as estimates. It is not meant for texts of other kinds
+(news, laws, court decisions) or for judging the quality of the work a report describes.
+
+## Model
+{_features(config)}, TF-IDF weighted, and a {config.classifier} classifier (C={config.C},
+class_weight={config.class_weight}), one scikit-learn Pipeline saved with skops. Library
+versions: {versions}. Training data: `data/paragraphs.csv` (sha256
+`{metadata.get('data_sha256', '')[:16]}…`), {metadata.get('n_train')} paragraphs by source:
+{metadata.get('n_train_by_source')}.
+
+## Evaluation
+What each figure can tell:
+- **Real reports, leave-one-report-out**: the only figure on real text, but on few
+  documents of few genres; its uncertainty is wide.
+- **Authored documents, grouped CV**: every genre, but authored text is cleaner and more
+  even than real text, and the writers' documents share habits across folds: optimistic.
+- **Dev set**: authored documents of every genre by writers who never saw the training
+  rows, never used to choose anything; still authored text, so still somewhat optimistic
+  about real reports, but the fairest comparison across genres.
+
+{format_report(evaluation)}
+
+## Limitations
+- Few real reports are test data: figures have wide uncertainty, and reports of other
+  genres, regions and years will score differently.
+- Authored training and dev documents were written by LLM-based writers briefed with the
+  codebook; they cover genres and phrasings the seeds do not, but cannot show every local
+  habit of real reports.
+- One label per paragraph: a paragraph covering several tasks gets its main one, so
+  coverage undercounts secondary tasks.
+- Page furniture is found by rules; unusual site templates may leak a line or two.
+"""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def _features(config) -> str:
+    parts = []
+    if config.words:
+        parts.append("word uni- and bigrams (rjieba)")
+    if config.chars:
+        parts.append(f"character {config.char_ngrams[0]}–{config.char_ngrams[1]}-grams")
+    return "Features: " + ", ".join(parts)
