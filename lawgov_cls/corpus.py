@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from lawgov_cls.labels import LABELS, OTHER
-from lawgov_cls.read import read_report
+from lawgov_cls.read import normalize_text, read_report
 from lawgov_cls.segment import split_paragraphs
 
 COLUMNS = ["doc", "para", "text", "label", "also", "source", "heading"]
@@ -88,7 +88,8 @@ def parse_authored(path: str | Path) -> pd.DataFrame:
             raise CorpusError(f"{path}:{number}: expected LABEL<TAB>TEXT")
         labels.append([t.strip() for t in tag.split(";") if t.strip()])
         lines.append(text.strip())
-    paragraphs = split_paragraphs("\n".join(lines))
+    # Normalised as read_report normalises real reports, so that headings are found alike.
+    paragraphs = split_paragraphs(normalize_text("\n".join(lines)))
     if len(paragraphs) != len(lines):
         raise CorpusError(f"{path}: splitter found {len(paragraphs)} paragraphs in "
                           f"{len(lines)} lines (a line was joined as hard-wrapped?)")
