@@ -157,7 +157,9 @@ def find_published(paragraphs: Sequence[Paragraph]) -> str:
 
 # --- title, genre, year ----------------------------------------------------------------
 
-_DOC_WORD = re.compile(r"(报告|总结|方案|要点|通知|规定|目录|年报|解读|计划|通报|分析|情况|办法|意见)"
+# A title ends with the kind of document it is ('…工作总结和2018年工作思路' too).
+_DOC_WORD = re.compile(r"(报告|总结|方案|要点|通知|规定|目录|年报|解读|计划|通报|分析|情况|办法|意见"
+                       r"|思路|打算|汇报)"
                        r"[)》]?\s*(\(\d{4}\s*[—\-–~至]\s*\d{4}年?\))?$")
 _PERIOD_LINE = re.compile(r"\(\d{4}\s*[—\-–~至]\s*\d{4}年?\)")
 
