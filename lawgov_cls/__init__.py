@@ -25,6 +25,10 @@ _EXPORTS = {
     "ModelError": "model", "ModelVersionWarning": "model", "build_pipeline": "model",
     "tag_text": "tag", "tag_file": "tag", "tag_batch": "tag", "BatchResult": "tag",
     "report_coverage": "coverage", "summarize_coverage": "coverage", "Coverage": "coverage",
+    "GENRES": "labels", "GENRE_TOPIC": "labels",
+    "check_structure": "structure", "summarize_structure": "structure",
+    "ReportStructure": "structure", "StructureSummary": "structure",
+    "structure_accuracy": "structure_eval",
     "load_corpus": "corpus", "build_corpus": "corpus",
     "evaluate_corpus": "evaluate", "train_and_save": "evaluate", "compare_variants": "evaluate",
 }

@@ -15,7 +15,7 @@ from lawgov_cls.labels import DESCRIPTIONS, LABELS
 
 EXAMPLES = {
     "tag": "lawgov-cls tag seeds --out out\n    lawgov-cls tag inbox/ a.docx --out out --format xlsx --jobs 2 --force",
-    "coverage": "lawgov-cls coverage inbox/ --out cov",
+    "coverage": "lawgov-cls coverage inbox/ --out cov\n    lawgov-cls coverage inbox/ --out cov --deadline 03-01",
     "train": "lawgov-cls train\n    lawgov-cls train --data mydata/paragraphs.csv --models mymodels",
     "evaluate": "lawgov-cls evaluate\n    lawgov-cls evaluate --variants --out reports/",
 }
@@ -46,6 +46,15 @@ _input_arg = click.argument("inputs", nargs=-1, required=True, metavar="INPUT...
                             type=click.Path(exists=True, path_type=Path))
 
 
+def _deadline(ctx, param, value):
+    from lawgov_cls.structure import parse_deadline
+
+    try:
+        return parse_deadline(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _batch_options(func):
     options = [
         click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
@@ -65,6 +74,10 @@ def _batch_options(func):
                      help="Model file (.skops) instead of the bundled one."),
         click.option("--trust-model", is_flag=True,
                      help="Allow a joblib/pickle --model, which runs code when loaded."),
+        click.option("--deadline", default="04-01", show_default=True, metavar="MM-DD",
+                     callback=_deadline,
+                     help="Annual reports published after this day of the following year "
+                          "are marked late."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -88,7 +101,7 @@ def _check_out_dir(out_dir: Path, force: bool) -> None:
 
 
 def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path,
-               trust_model, write_paragraphs: bool) -> None:
+               trust_model, deadline, write_paragraphs: bool) -> None:
     from lawgov_cls.tag import REVIEW_THRESHOLD, tag_batch
 
     _check_out_dir(out_dir, force)
@@ -97,13 +110,14 @@ def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, m
                        max_bytes=int(max_mb * 2**20),
                        review_threshold=REVIEW_THRESHOLD if review_below is None else review_below,
                        progress=not quiet and sys.stderr.isatty(),
-                       write_paragraphs=write_paragraphs)
+                       write_paragraphs=write_paragraphs, deadline=deadline)
     for path, reason in result.errors:
         click.echo(f"error: {path}: {reason}", err=True)
     if not quiet:
         from lawgov_cls.card import markdown_table
 
         click.echo(markdown_table(result.coverage.by_label))
+        click.echo("\n".join(result.structure.lines()))
         click.echo(f"tagged {result.tagged} of {result.files} files, {result.paragraphs} "
                    f"paragraphs; {len(result.errors)} failed")
         for name, path in result.outputs.items():
@@ -117,9 +131,10 @@ def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, m
                         "every file was tagged, 1 when some failed, 2 for usage errors."))
 @_input_arg
 @_batch_options
-def tag(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path, trust_model):
+def tag(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path, trust_model,
+        deadline):
     _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path,
-               trust_model, write_paragraphs=True)
+               trust_model, deadline, write_paragraphs=True)
 
 
 @cli.command(help=_help("coverage", "Coverage of the six 纲要 tasks per report and per batch.\n\n"
@@ -128,9 +143,9 @@ def tag(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_pa
 @_input_arg
 @_batch_options
 def coverage(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path,
-             trust_model):
+             trust_model, deadline):
     _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path,
-               trust_model, write_paragraphs=False)
+               trust_model, deadline, write_paragraphs=False)
 
 
 def _paths(data: Path | None, models_dir: Path | None, need_models: bool):

@@ -2,6 +2,8 @@
 
 Page-furniture paragraphs are left out. For each task label a report gets a paragraph
 count and a share of characters; ``missing`` lists the task labels it never addresses.
+The structure columns (genre, title, year, published, late, parts_missing) come from
+structure.check_structure when the caller passes its result.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lawgov_cls.labels import TASK_LABELS
+from lawgov_cls.structure import STRUCTURE_COLUMNS, ReportStructure
 
 BATCH_DOC = "(all reports)"
 
@@ -25,11 +28,17 @@ def share_column(label: str) -> str:
 
 COVERAGE_COLUMNS = (["doc", "paragraphs", "chars"]
                     + [count_column(l) for l in TASK_LABELS]
-                    + [share_column(l) for l in TASK_LABELS] + ["missing"])
+                    + [share_column(l) for l in TASK_LABELS] + ["missing"] + STRUCTURE_COLUMNS)
 
 
-def report_coverage(tagged: pd.DataFrame, doc: str | None = None) -> dict:
-    """One coverage row for one report's tagged paragraphs (see tag.tag_text)."""
+_NO_STRUCTURE = {"genre": "", "title": "", "year": None, "published": "", "late": None,
+                 "parts_missing": ""}
+
+
+def report_coverage(tagged: pd.DataFrame, doc: str | None = None,
+                    structure: ReportStructure | None = None) -> dict:
+    """One coverage row for one report's tagged paragraphs (see tag.tag_text), with the
+    structure columns filled from ``structure`` (empty when it is None)."""
     body = tagged[~tagged["furniture"].astype(bool)]
     chars = body["text"].str.len()
     total = int(chars.sum())
@@ -40,6 +49,7 @@ def report_coverage(tagged: pd.DataFrame, doc: str | None = None) -> dict:
         row[count_column(label)] = int(mask.sum())
         row[share_column(label)] = round(float(chars[mask].sum()) / total, 4) if total else 0.0
     row["missing"] = ";".join(l for l in TASK_LABELS if row[count_column(l)] == 0)
+    row.update(structure.row() if structure else _NO_STRUCTURE)
     return row
 
 
@@ -74,5 +84,12 @@ def summarize_coverage(rows: list[dict]) -> Coverage:
                            "reports_covering": covering,
                            "reports_missing": int(len(reports) - covering)})
     batch["missing"] = ";".join(l for l in TASK_LABELS if batch[count_column(l)] == 0)
-    with_batch = pd.concat([reports, pd.DataFrame([batch])], ignore_index=True) if rows else reports
+    batch.update(_NO_STRUCTURE)  # the batch view of structure is structure.summarize_structure
+    with_batch = pd.DataFrame(rows + [batch], columns=COVERAGE_COLUMNS) if rows else reports
+    # year and late stay int/bool with None for unknown, not float NaN, so that every
+    # output format shows 2019 and an empty cell rather than 2019.0 and nan.
+    for column in ("year", "late"):
+        with_batch[column] = pd.Series(
+            [None if pd.isna(v) else (int(v) if column == "year" else bool(v))
+             for v in with_batch[column]], index=with_batch.index, dtype=object)
     return Coverage(reports=with_batch, by_label=pd.DataFrame(label_rows))

@@ -32,6 +32,27 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
+#: Document genres, decided by structure.check_structure. 年度报告 is the annual 法治政府建设
+#: report that the 2019 督察工作规定 requires; the others are plans or single-topic reports.
+ANNUAL_REPORT = "年度报告"
+UNKNOWN_GENRE = "未知"
+GENRES: tuple[str, ...] = (
+    ANNUAL_REPORT, "实施方案", "工作要点", "述法报告", "政府信息公开年度报告", "建议提案办理",
+    "审计报告", "行政执法报告", "重大行政决策", "规范性文件审查", "行政复议应诉报告",
+    "矛盾纠纷化解", "普法报告", "法治培训", UNKNOWN_GENRE,
+)
+
+#: The task label that a single-topic genre is about, as context for the tagging model.
+#: Annual reports, plans, 述法 and unknown documents span many tasks and are not mapped.
+GENRE_TOPIC: dict[str, str] = {
+    "政府信息公开年度报告": SUPERVISION, "建议提案办理": SUPERVISION, "审计报告": SUPERVISION,
+    "行政执法报告": ENFORCEMENT,
+    "重大行政决策": DECISIONS, "规范性文件审查": DECISIONS,
+    "行政复议应诉报告": DISPUTES, "矛盾纠纷化解": DISPUTES, "普法报告": DISPUTES,
+    "法治培训": CAPACITY,
+}
+
+
 def check_label(label: str) -> str:
     """Return ``label`` unchanged if it is in the label set, else raise ValueError."""
     if label not in LABELS:

@@ -22,6 +22,8 @@ from lawgov_cls.labels import LABELS, OTHER
 from lawgov_cls.output import TableWriter, write_table
 from lawgov_cls.read import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, ReportError, read_report
 from lawgov_cls.segment import split_paragraphs
+from lawgov_cls.structure import (DEFAULT_DEADLINE, StructureSummary, check_structure,
+                                  summarize_structure)
 
 #: Paragraphs whose top probability is below this are marked review=True. With seven
 #: labels, 0.5 means the model gives its label no more than even odds; see the model
@@ -120,6 +122,7 @@ class BatchResult:
     paragraphs: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
     coverage: Coverage | None = None
+    structure: StructureSummary | None = None
     outputs: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -178,11 +181,13 @@ def iter_tagged(model, inputs, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES
 
 def tag_batch(model, inputs, out_dir: str | os.PathLike, fmt: str = "csv", jobs: int = 1,
               max_bytes: int = DEFAULT_MAX_BYTES, review_threshold: float = REVIEW_THRESHOLD,
-              progress: bool = False, write_paragraphs: bool = True) -> BatchResult:
+              progress: bool = False, write_paragraphs: bool = True,
+              deadline: tuple[int, int] = DEFAULT_DEADLINE) -> BatchResult:
     """Tag every report under ``inputs`` into ``out_dir``.
 
     Writes ``paragraphs.<fmt>`` (unless ``write_paragraphs`` is false), ``coverage.<fmt>``,
-    ``coverage_by_label.<fmt>`` and ``errors.csv``, each atomically.
+    ``coverage_by_label.<fmt>`` and ``errors.csv``, each atomically. The coverage rows carry
+    each report's structure check; ``deadline`` (month, day) decides which came late.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -200,7 +205,8 @@ def tag_batch(model, inputs, out_dir: str | os.PathLike, fmt: str = "csv", jobs:
                 continue
             result.tagged += 1
             result.paragraphs += len(frame)
-            rows.append(report_coverage(frame, doc))
+            structure = check_structure(frame["text"].tolist(), deadline)
+            rows.append(report_coverage(frame, doc, structure))
             if writer:
                 writer.write(frame)
         ok = True
@@ -210,6 +216,7 @@ def tag_batch(model, inputs, out_dir: str | os.PathLike, fmt: str = "csv", jobs:
     if writer:
         result.outputs["paragraphs"] = writer.path
     result.coverage = summarize_coverage(rows)
+    result.structure = summarize_structure(rows)
     result.outputs["coverage"] = write_table(result.coverage.reports, out_dir / f"coverage.{fmt}", fmt)
     result.outputs["coverage_by_label"] = write_table(result.coverage.by_label,
                                                       out_dir / f"coverage_by_label.{fmt}", fmt)
