@@ -9,6 +9,8 @@ were developed on, ``dev`` the held-out documents.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +23,7 @@ from lawgov_cls.structure import DEFAULT_DEADLINE, PARTS, check_structure
 LABELS_PATH = REPO_ROOT / "data" / "structure.csv"
 LABEL_COLUMNS = ["doc", "split", "title", "genre", "year", "published", "issuer", "parts"]
 SPLITS = ("seed", "authored", "dev")
-FIELDS = ["genre", "year", "published", "late"] + [f"part {p}" for p in PARTS]
+FIELDS = ["genre", "title", "year", "published", "late"] + [f"part {p}" for p in PARTS]
 
 
 def load_structure_labels(path: str | Path = LABELS_PATH) -> pd.DataFrame:
@@ -62,6 +64,14 @@ def _labelled_late(row, deadline) -> bool | None:
     return dt.date.fromisoformat(row["published"]) > dt.date(int(row["year"]) + 1, *deadline)
 
 
+def _same_title(expected: str, found: str) -> bool:
+    """Equal up to spacing and full-width forms, or the labelled title sits inside the found
+    line: labellers differ on whether '某县人民政府关于印发《某县…实施方案》的通知' or the
+    plan's own name is the title, and on an issuer line above '关于…的报告'."""
+    expected, found = (re.sub(r"\s+", "", unicodedata.normalize("NFKC", t)) for t in (expected, found))
+    return expected == found or bool(expected) and expected in found
+
+
 def compare(labels: pd.DataFrame, predicted: pd.DataFrame,
             deadline: tuple[int, int] = DEFAULT_DEADLINE) -> pd.DataFrame:
     """One row per document and field: expected, found, right. ``late`` and the parts are
@@ -78,9 +88,11 @@ def compare(labels: pd.DataFrame, predicted: pd.DataFrame,
             missing = set(filter(None, got["parts_missing"].split(";")))
             for part in PARTS:
                 pairs[f"part {part}"] = (part in present, part not in missing)
+        pairs["title"] = (want["title"], got["title"])
         for name, (expected, found) in pairs.items():
+            right = _same_title(expected, found) if name == "title" else expected == found
             rows.append({"doc": want["doc"], "split": want["split"], "field": name,
-                         "expected": expected, "found": found, "right": expected == found})
+                         "expected": expected, "found": found, "right": right})
     return pd.DataFrame(rows)
 
 

@@ -351,12 +351,13 @@ def test_every_labelled_document_can_be_read(structure_labels):
         assert document_text(doc).strip(), doc
 
 
-#: Share right that the rules must keep on the data they were developed on (seed and
-#: authored documents; see README for the figures, which are higher).
-DEVELOPMENT_FLOOR = 0.95
+#: Share right per field that the rules must keep: on the documents they were developed on
+#: (seed and authored) and on the held-out dev documents (see README for the figures).
+FLOORS = {"development": 0.95, "dev": 0.90}
 
 
-def test_share_right_on_the_development_documents_stays_above_the_floor(structure_labels):
-    table = structure_accuracy(structure_labels, splits=("seed", "authored")).set_index("split")
-    scores = table.loc["development"].drop(["documents", "annual reports"])
-    assert (scores >= DEVELOPMENT_FLOOR).all(), scores[scores < DEVELOPMENT_FLOOR]
+def test_share_right_on_the_labelled_documents_stays_above_the_floors(structure_labels):
+    table = structure_accuracy(structure_labels).set_index("split")
+    for split, floor in FLOORS.items():
+        scores = table.loc[split].drop(["documents", "annual reports"])
+        assert (scores >= floor).all(), (split, scores[scores < floor])

@@ -4,8 +4,9 @@
     python train/structure_eval.py --dev        # also the held-out dev split
     python train/structure_eval.py --errors     # and list every disagreement
 
-Fields: genre, year and published over all documents; late and each required part over
-the labelled annual reports only.
+Fields: genre, title, year and published over all documents; late and each required part
+over the labelled annual reports only. A title counts as right when the labelled title is
+the found title line or inside it (see lawgov_cls.structure_eval._same_title).
 """
 
 import argparse
