@@ -245,6 +245,11 @@ def evaluate_corpus(corpus: pd.DataFrame, config: ModelConfig = ModelConfig(),
 #: Feature/classifier variants compared side by side, like the 20-newsgroups benchmark.
 VARIANTS: dict[str, ModelConfig] = {
     "default": ModelConfig(),
+    "no document context": ModelConfig(context=()),
+    "context: + topic prior on every paragraph": ModelConfig(context=("pair", "prior")),
+    "context: genre × shape, every genre": ModelConfig(context=("genre",)),
+    "context weight 0.5": ModelConfig(context_weight=0.5),
+    "context weight 2": ModelConfig(context_weight=2.0),
     "words only": ModelConfig(chars=False),
     "chars only": ModelConfig(words=False),
     "LinearSVC (calibrated)": ModelConfig(classifier="svm"),

@@ -181,6 +181,13 @@ def _count_matrix(rows: np.ndarray, ids: np.ndarray, shape: tuple[int, int]) -> 
                          shape=shape).tocsr()  # tocsr sums the repeats
 
 
+def _contexts(X) -> list[str]:
+    """The context tokens of model input (space-separated), "" where there are none."""
+    if hasattr(X, "columns") and "context" in X.columns:
+        return ["" if c is None else str(c) for c in X["context"]]
+    return [""] * len(X)
+
+
 def _texts(X) -> list[str]:
     """The paragraph texts of model input: a list of strings or a frame with a ``text`` column."""
     if hasattr(X, "columns"):
@@ -201,12 +208,15 @@ class TextFeatures(TransformerMixin, BaseEstimator):
 
     def __init__(self, words: bool = True, chars: bool = True,
                  char_ngrams: tuple[int, int] = (2, 3), min_df: int = 1,
-                 max_char_features: int = 100_000):
+                 max_char_features: int = 100_000, context: tuple[str, ...] = (),
+                 context_weight: float = 1.0):
         self.words = words
         self.chars = chars
         self.char_ngrams = char_ngrams
         self.min_df = min_df
         self.max_char_features = max_char_features
+        self.context = context
+        self.context_weight = context_weight
 
     def _analyzers(self):
         """(block name, analyzer of normalised text, min_df, max_features) of each block."""
@@ -218,6 +228,8 @@ class TextFeatures(TransformerMixin, BaseEstimator):
                            max(2, self.min_df), self.max_char_features))
         if not blocks:
             raise ValueError("TextFeatures needs words or chars")
+        if self.context:
+            blocks.append(("context", str.split, 1, None))
         return blocks
 
     def fit(self, X, y=None):
@@ -226,21 +238,49 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         texts = [normalize(t) for t in _texts(X)]
         self.blocks_, self.terms_, self.tfidf_ = [], [], []
         for name, analyzer, min_df, max_features in self._analyzers():
-            counter = CountVectorizer(analyzer=analyzer, min_df=min_df, max_features=max_features)
-            counts = counter.fit_transform(texts)
+            counter = CountVectorizer(analyzer=analyzer, min_df=min_df, max_features=max_features,
+                                      binary=name == "context")
+            docs = self._contexts(X) if name == "context" else texts
+            if name == "context":  # a sentinel keeps the vocabulary non-empty
+                docs = docs + ["context:none"]
+            counts = counter.fit_transform(docs)
             self.blocks_.append(name)
             self.terms_.append(counter.get_feature_names_out().astype(str))
-            self.tfidf_.append(TfidfTransformer(sublinear_tf=True).fit(counts))
+            # Context tokens are indicators of a fixed weight, not TF-IDF.
+            self.tfidf_.append(None if name == "context" else
+                               TfidfTransformer(sublinear_tf=True).fit(counts))
         return self
 
     def transform(self, X):
         texts = [normalize(t) for t in _texts(X)]
         if not texts:  # TfidfTransformer refuses zero rows
             return sp.csr_matrix((0, sum(len(terms) for terms in self.terms_)))
-        counters = {"words": self._count_words, "chars": self._count_chars}
-        blocks = [tfidf.transform(counters[name](texts, terms))
-                  for name, terms, tfidf in zip(self.blocks_, self.terms_, self.tfidf_)]
+        blocks = []
+        for name, terms, tfidf in zip(self.blocks_, self.terms_, self.tfidf_):
+            if name == "context":
+                counts = self._count_context(self._contexts(X), terms)
+                counts.data[:] = self.context_weight
+                blocks.append(counts)
+            else:
+                counter = self._count_words if name == "words" else self._count_chars
+                blocks.append(tfidf.transform(counter(texts, terms)))
         return blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
+
+    def _contexts(self, X) -> list[str]:
+        """The context tokens of the kinds this model uses (``kind:...``)."""
+        kinds = tuple(f"{kind}:" for kind in self.context)
+        return [" ".join(t for t in c.split() if t.startswith(kinds)) for c in _contexts(X)]
+
+    def _count_context(self, contexts: list[str], terms: np.ndarray) -> sp.csr_matrix:
+        lookup = self._cached("context_lookup", lambda: dict(zip(terms.tolist(), range(len(terms)))))
+        tokens = [c.split() for c in contexts]
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+        ids = np.fromiter(map(lookup.get, itertools.chain.from_iterable(tokens),
+                              itertools.repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
+        counts = _count_matrix(np.repeat(np.arange(len(contexts)), lengths), ids,
+                               (len(contexts), len(terms)))
+        counts.data[:] = 1.0
+        return counts
 
     def _count_words(self, texts: list[str], terms: np.ndarray) -> sp.csr_matrix:
         """The counts _word_grams would give. Unigrams are looked up by string; a bigram

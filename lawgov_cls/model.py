@@ -55,6 +55,8 @@ class ModelConfig:
     C: float = 10.0  # inverse regularisation strength of logreg/svm
     class_weight: str | None = "balanced"  # reweight rare labels rather than resample
     min_df: int = 1
+    context: tuple[str, ...] = ("pair",)  # kinds of document-context token used (context.py)
+    context_weight: float = 1.0  # value of a context indicator beside the unit-norm TF-IDF blocks
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -79,13 +81,17 @@ def _classifier(config: ModelConfig):
 def build_pipeline(config: ModelConfig = ModelConfig()) -> Pipeline:
     """An unfitted Pipeline taking a list of texts (or a DataFrame with a ``text`` column)."""
     features = TextFeatures(words=config.words, chars=config.chars,
-                            char_ngrams=tuple(config.char_ngrams), min_df=config.min_df)
+                            char_ngrams=tuple(config.char_ngrams), min_df=config.min_df,
+                            context=tuple(config.context), context_weight=config.context_weight)
     return Pipeline([("features", features), ("classifier", _classifier(config))])
 
 
 def model_input(rows: pd.DataFrame) -> pd.DataFrame:
-    """What the pipeline reads for labelled or split paragraphs (a frame with ``text``)."""
-    return rows[["text"]]
+    """What the pipeline reads for corpus rows of whole documents: ``text`` and the
+    ``context`` tokens of each paragraph's document (see context.py)."""
+    from lawgov_cls.context import corpus_contexts
+
+    return pd.DataFrame({"text": rows["text"], "context": corpus_contexts(rows)})
 
 
 class LawgovModel:
@@ -127,15 +133,24 @@ class LawgovModel:
         proba, terms = self.proba_and_evidence(texts, top)
         return pd.DataFrame(proba, columns=list(self.labels), index=index), terms
 
-    def proba_and_evidence(self, texts: list[str], top: int = 5
+    @property
+    def uses_context(self) -> bool:
+        """Whether the model reads document context tokens besides the text."""
+        return bool(self.metadata.get("config", {}).get("context"))
+
+    def proba_and_evidence(self, texts: list[str], top: int = 5,
+                           contexts: list[str] | None = None
                            ) -> tuple[np.ndarray, list[list[str]]]:
         """The fast path under predict_*: a probability array (LABELS order) and evidence.
 
+        ``contexts``: the context tokens of each text's document (context.py), if known.
         Features are computed once for both.
         """
         if not texts:
             return np.zeros((0, len(self.labels))), []
-        X = self.pipeline.named_steps["features"].transform(texts)
+        features = self.pipeline.named_steps["features"]
+        X = features.transform(texts if contexts is None else
+                               pd.DataFrame({"text": texts, "context": contexts}))
         raw = self.pipeline.named_steps["classifier"].predict_proba(X)
         proba = np.zeros((len(texts), len(self.labels)))
         for source, target in self._columns:

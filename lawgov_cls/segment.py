@@ -53,6 +53,8 @@ _FURNITURE_ANYWHERE = re.compile(
     re.IGNORECASE,
 )
 _BREADCRUMB = re.compile(r"(>|»|│|\||›|/).*(>|»|│|\||›|/)")
+# A cell holding only a figure makes a separated line a table row, not navigation.
+_FIGURE_CELL = re.compile(r"(^|[>»│|›/])\s*[-+]?\d[\d.,%]*\s*(?=[>»│|›/]|$)")
 _MAX_FURNITURE_CHARS = 200
 _MAX_PREFIX_FURNITURE_CHARS = 80
 
@@ -119,7 +121,8 @@ def is_furniture(line: str) -> bool:
     if len(s) <= _MAX_PREFIX_FURNITURE_CHARS:
         if _FURNITURE_PREFIX.match(s):
             return True
-        if _BREADCRUMB.search(s) and not any(ch in s for ch in "。,;"):
+        if (_BREADCRUMB.search(s) and not any(ch in s for ch in "。,;")
+                and not _FIGURE_CELL.search(s)):
             return True
     return False
 

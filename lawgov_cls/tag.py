@@ -50,7 +50,14 @@ def tag_paragraphs(model, paragraphs, doc: str, review_threshold: float = REVIEW
     evidence = np.full(len(texts), FURNITURE_EVIDENCE, dtype=object)
     body = np.flatnonzero(~furniture)
     if len(body):
-        body_proba, terms = model.proba_and_evidence([texts[i] for i in body], top=EVIDENCE_TERMS)
+        contexts = None
+        if model.uses_context:
+            from lawgov_cls.context import context_tokens, document_genre
+
+            contexts = context_tokens(document_genre(paragraphs), paragraphs)
+            contexts = [contexts[i] for i in body]
+        body_proba, terms = model.proba_and_evidence([texts[i] for i in body], top=EVIDENCE_TERMS,
+                                                     contexts=contexts)
         proba[body] = body_proba
         evidence[body] = ["; ".join(t) for t in terms]
     # Furniture is 其他 by definition, whatever the words in it.
