@@ -108,7 +108,11 @@ def as_frame(texts: Iterable[str] | pd.DataFrame, headings: Sequence[str] | None
         return frame[["text", "heading"]].fillna("").astype(str)
     if isinstance(texts, str):
         raise TypeError("predict takes a list of texts, not a single string")
-    texts = [str(t) for t in texts]
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        # str(None) would be tagged as the text "None"; say what is wrong instead.
+        if not isinstance(text, str):
+            raise TypeError(f"predict takes texts (str); item {i} is {type(text).__name__}: {text!r:.40}")
     if headings is None:
         headings = [""] * len(texts)
     return pd.DataFrame({"text": texts, "heading": [h or "" for h in headings]})
