@@ -166,12 +166,11 @@ def iter_report_files(inputs) -> Iterator[InputFile]:
     directly), readable whatever the file name's encoding, and unique in the batch: names
     that two inputs share get the path as given instead. A file named twice is yielded once.
     """
-    found: list[InputFile] = []
-    seen_files: set[str] = set()
+    found: list[tuple[InputFile, str]] = []  # and the name of the input it came from
     for item in _as_inputs(inputs):
         item = Path(os.fsdecode(item))
         if not item.is_dir():
-            found.append(InputFile(item, display_path(item.name)))
+            found.append((InputFile(item, display_path(item.name)), ""))
             continue
         supported = 0
         for path, error in _walk(item):
@@ -179,19 +178,28 @@ def iter_report_files(inputs) -> Iterator[InputFile]:
             if error is None and path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 error = unsupported_reason(path.suffix)
             supported += error is None
-            found.append(InputFile(path, display_path(rel), error))
+            found.append((InputFile(path, display_path(rel), error), item.name))
         if not supported:
-            found.append(InputFile(item, display_path(item.name or str(item)),
-                                   "no supported report files (" + ", ".join(SUPPORTED_SUFFIXES)
-                                   + ") in this folder"))
-    counts = Counter(f.doc for f in found)
-    used: set[str] = set()
-    for f in found:
+            found.append((InputFile(item, display_path(item.name or str(item)),
+                                    "no supported report files (" + ", ".join(SUPPORTED_SUFFIXES)
+                                    + ") in this folder"), ""))
+    # A file named twice (a folder and a file in it) is tagged once.
+    seen: set[str] = set()
+    unique = []
+    for f, top in found:
         real = os.path.realpath(f.path)
-        if f.error is None and real in seen_files:
+        if f.error is None and real in seen:
             continue
-        seen_files.add(real)
-        doc = f.doc if counts[f.doc] == 1 else display_path(f.path)
+        seen.add(real)
+        unique.append((f, top))
+    # Names two inputs share get their input folder's name in front, then the whole path.
+    docs = [f.doc for f, _ in unique]
+    for rename in (lambda f, top: display_path(f"{top}/{f.doc}") if top else f.doc,
+                   lambda f, top: display_path(f.path)):
+        counts = Counter(docs)
+        docs = [rename(f, top) if counts[doc] > 1 else doc for (f, top), doc in zip(unique, docs)]
+    used: set[str] = set()
+    for (f, _), doc in zip(unique, docs):
         base, n = doc, 1
         while doc in used:
             n += 1
