@@ -233,7 +233,7 @@ def test_docx_that_inflates_past_the_limit_is_refused_unread(tmp_path):
 
 def test_docx_with_too_many_elements_is_refused(tmp_path):
     path = write_raw_docx(tmp_path / "many.docx", _chunks(b"<w:p/>", 4 << 20))
-    with pytest.raises(ReportError, match="over 104,857 XML elements"):
+    with pytest.raises(ReportError, match="699,050 XML elements, over the 104,857 limit"):
         read_report(path, max_bytes=1 << 20)
 
 
@@ -282,7 +282,7 @@ def test_memory_stays_bounded_on_every_hostile_file(good, tmp_path):
     assert max_kb < 1.5 * 2**20, f"peak RSS {max_kb / 2**10:.0f} MB"
     reasons = errors_of(out)
     assert "over the 100 MB limit" in reasons["empty_paragraphs.docx"]
-    assert "XML elements" in reasons["under_limit.docx"]
+    assert "XML elements, over the 2,097,152 limit" in reasons["under_limit.docx"]
     assert "over the 100 MB limit" in reasons["big_node.docx"]
     assert "nested deeper" in reasons["nested.html"]
     assert pd.read_csv(out / "paragraphs.csv")["doc"].unique().tolist() == ["good.txt"]
