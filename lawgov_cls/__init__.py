@@ -24,6 +24,7 @@ _EXPORTS = {
     "load_model": "model", "train_model": "model", "LawgovModel": "model", "ModelConfig": "model",
     "ModelError": "model", "ModelVersionWarning": "model", "build_pipeline": "model",
     "tag_text": "tag", "tag_file": "tag", "tag_batch": "tag", "BatchResult": "tag",
+    "OutputError": "output",
     "report_coverage": "coverage", "summarize_coverage": "coverage", "Coverage": "coverage",
     "load_corpus": "corpus", "build_corpus": "corpus",
     "evaluate_corpus": "evaluate", "train_and_save": "evaluate", "compare_variants": "evaluate",

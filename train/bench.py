@@ -97,6 +97,9 @@ def main():
         lines = [normalize(line) for t in texts for line in t.split("\n") if line.strip()]
         t_jieba = median_time(lambda: [jieba.lcut(l) for l in lines], repeats)
         t_tag1 = median_time(lambda: tag_batch(model, [bulk], work / "o1", jobs=1), repeats)
+        # --timeout 0: no time limit, so --jobs 1 tags in this process, without a worker.
+        t_tag1_inproc = median_time(lambda: tag_batch(model, [bulk], work / "o1i", jobs=1,
+                                                      timeout=0), repeats)
         t_tag2 = median_time(lambda: tag_batch(model, [bulk], work / "o2", jobs=2), repeats)
 
         one = SEEDS[0]
@@ -120,6 +123,10 @@ def main():
             ["raw jieba.lcut, same text", f"{chars / t_jieba:,.0f} chars/s", f"{t_jieba:.2f} s"],
             ["tag --jobs 1 (read, segment, tag, coverage, write)", f"{chars / t_tag1:,.0f} chars/s",
              f"{t_tag1:.2f} s"],
+            ["tag --jobs 1 --timeout 0 (in-process, no time limit)",
+             f"{chars / t_tag1_inproc:,.0f} chars/s", f"{t_tag1_inproc:.2f} s"],
+            ["cost of the worker process per file (--jobs 1 vs --timeout 0)",
+             f"{1000 * (t_tag1 - t_tag1_inproc) / len(files):+.1f} ms", ""],
             ["tag --jobs 2", f"{chars / t_tag2:,.0f} chars/s", f"{t_tag2:.2f} s"],
             ["ratio tag --jobs 1 / raw jieba", f"{t_jieba / t_tag1:.2f}x", ""],
             ["speed-up --jobs 2 / --jobs 1", f"{t_tag1 / t_tag2:.2f}x", ""],
