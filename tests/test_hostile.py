@@ -267,8 +267,8 @@ def test_memory_stays_bounded_on_every_hostile_file(good, tmp_path):
     folder = good.parent
     write_raw_docx(folder / "empty_paragraphs.docx", _chunks(b"<w:p/>", 200 << 20))  # 4.8 GB before
     write_raw_docx(folder / "under_limit.docx", _chunks(b"<w:p></w:p>", 90 << 20))
-    write_raw_docx(folder / "big_node.docx", ["<w:p><w:r><w:t>".encode(),
-                                              *_chunks("法".encode(), 300 << 20),
+    write_raw_docx(folder / "big_node.docx", ["<w:p><w:r><w:t>".encode(),  # 2.5 GB before
+                                              *_chunks("法".encode(), 1100 << 20),
                                               "</w:t></w:r></w:p>".encode()])
     (folder / "nested.html").write_bytes(b"<html><body>" + b"<div>" * 100_000 + b"</body></html>")
     out = tmp_path / "o"
@@ -283,7 +283,7 @@ def test_memory_stays_bounded_on_every_hostile_file(good, tmp_path):
     reasons = errors_of(out)
     assert "over the 100 MB limit" in reasons["empty_paragraphs.docx"]
     assert "XML elements, over the 2,097,152 limit" in reasons["under_limit.docx"]
-    assert "over the 100 MB limit" in reasons["big_node.docx"]
+    assert "inflates to 1,100 MB, over the 100 MB limit" in reasons["big_node.docx"]
     assert "nested deeper" in reasons["nested.html"]
     assert pd.read_csv(out / "paragraphs.csv")["doc"].unique().tolist() == ["good.txt"]
 
