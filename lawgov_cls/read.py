@@ -6,11 +6,9 @@ segmenter sees the same shape whatever the format. ``read_report`` is the entry 
 >>> text = read_report("seeds/000_61e82024cf361030.txt")  # doctest: +SKIP
 
 Files arrive from anywhere, so every reader has a bound: only regular files are opened,
-at most ``max_bytes`` are read, a .docx may inflate to at most ``DOCX_INFLATE_FACTOR``
-times that and hold at most ``max_bytes / DOCX_BYTES_PER_ELEMENT`` XML elements, extracted
-text may hold at most ``max_bytes`` characters, and HTML is parsed by libxml2 in linear
-time (nesting deeper than ``HTML_MAX_DEPTH`` is refused). Time per file is bounded by the
-batch runner (see tag.py).
+at most ``max_bytes`` are read, extracted text may hold at most ``max_bytes`` characters;
+read_docx.py bounds what a .docx inflates to and read_html.py parses pages in linear time.
+Time per file is bounded by the batch runner (see tag.py).
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ import os
 import re
 import stat
 import unicodedata
-import zipfile
 from pathlib import Path
 
 #: File extensions the reader understands.
@@ -30,12 +27,6 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".docx", ".html", ".htm", ".pdf")
 
 #: Files larger than this are refused rather than read into memory (bytes).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-#: A .docx body (word/document.xml) may inflate to this many times max_bytes.
-DOCX_INFLATE_FACTOR = 5
-#: A .docx body may hold one XML element per this many bytes of max_bytes (2 million at 20 MB).
-DOCX_BYTES_PER_ELEMENT = 10
-#: libxml2 refuses HTML nested deeper than this (with its huge-tree option on).
-HTML_MAX_DEPTH = 2048
 #: Undecodable bytes tolerated in a text file: this share of its characters (or 4, if more).
 MAX_BAD_CHAR_SHARE = 0.01
 
@@ -232,226 +223,19 @@ def _read_txt(path: Path, data: bytes, max_bytes: int) -> str:
     return decode_bytes(data, path)
 
 
-# --- docx -----------------------------------------------------------------------
-
-_W_NAMESPACES = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-                 "http://purl.oclc.org/ooxml/wordprocessingml/main")  # transitional, strict
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-
-
-def _w(*names: str) -> frozenset[str]:
-    return frozenset(f"{{{ns}}}{n}" for ns in _W_NAMESPACES for n in names)
-
-
-_DOCX_P, _DOCX_T, _DOCX_TAB = _w("p"), _w("t"), _w("tab", "ptab")
-_DOCX_BREAK, _DOCX_RUN = _w("br", "cr"), _w("r")
-_DOCX_FALLBACK = _MC + "Fallback"  # the same content again, for old readers
-_DOCX_TAGS = sorted(_DOCX_P | _DOCX_T | _DOCX_TAB | _DOCX_BREAK | _DOCX_RUN | {_DOCX_FALLBACK})
-
-
-def _count_elements(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """XML elements in a part, counted on the inflated bytes before parsing (fast, and so
-    an element bomb costs no parse)."""
-    count = 0
-    with archive.open(info) as part:
-        while chunk := part.read(1 << 20):
-            count += chunk.count(b"<") - chunk.count(b"</") - chunk.count(b"<?")
-    return count
-
-
-def _docx_body_part(archive: zipfile.ZipFile) -> str:
-    """The name of the main document part, from the package relationships."""
-    from lxml import etree
-
-    try:
-        info = archive.getinfo("_rels/.rels")
-    except KeyError:
-        return "word/document.xml"
-    if info.file_size > 1 << 20:
-        return "word/document.xml"
-    root = etree.fromstring(archive.read(info), _safe_xml_parser())
-    for rel in root:
-        if str(rel.get("Type", "")).endswith("/officeDocument"):
-            return str(rel.get("Target", "")).lstrip("/")
-    return "word/document.xml"
-
-
-def _safe_xml_parser():
-    from lxml import etree
-
-    # No DTDs, no entity expansion, no network: XXE and billion laughs stay inert.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False)
+# --- docx, html (own modules), pdf -------------------------------------------------
 
 
 def _read_docx(path: Path, data: bytes, max_bytes: int) -> str:
-    """Stream word/document.xml: paragraphs, tables (nested too), content controls and
-    text boxes in document order, within bounds on inflated size, elements and text."""
-    from lxml import etree
+    from lawgov_cls.read_docx import docx_text
 
-    max_xml = DOCX_INFLATE_FACTOR * max_bytes
-    max_elements = max_bytes // DOCX_BYTES_PER_ELEMENT
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo(_docx_body_part(archive))
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise ReportError(path, "not a readable .docx file (unusual zip compression)")
-            if info.file_size > max_xml:
-                raise ReportError(path, f"document inflates to {info.file_size / 2**20:,.0f} MB, "
-                                        f"over the {max_xml / 2**20:,.0f} MB limit for .docx "
-                                        f"(zip bomb? raise it with --max-mb)")
-            elements = _count_elements(archive, info)
-            if elements > max_elements:
-                raise ReportError(path, f"document has {elements:,} XML elements, over the "
-                                        f"{max_elements:,} limit (raise it with --max-mb)")
-            lines: list[str] = []
-            stack: list[list[str]] = []  # text of the open paragraphs (text boxes nest them)
-            chars = skip = 0
-            with archive.open(info) as body:
-                events = etree.iterparse(body, events=("start", "end"), tag=_DOCX_TAGS,
-                                         resolve_entities=False, no_network=True,
-                                         load_dtd=False, huge_tree=False)
-                for event, el in events:
-                    tag = el.tag
-                    if event == "start":
-                        if tag in _DOCX_P:
-                            stack.append([])
-                        elif tag == _DOCX_FALLBACK:
-                            skip += 1
-                        continue
-                    if tag == _DOCX_FALLBACK:
-                        skip -= 1
-                    elif skip or not stack:
-                        pass
-                    elif tag in _DOCX_T:
-                        stack[-1].append(el.text or "")
-                    elif tag in _DOCX_TAB:
-                        stack[-1].append("\t")
-                    elif tag in _DOCX_BREAK:
-                        stack[-1].append("\n")
-                    if tag in _DOCX_P:
-                        line = "".join(stack.pop()) if stack else ""
-                        chars += len(line) + 1
-                        if chars > max_bytes:
-                            raise ReportError(path, f"document holds over {max_bytes:,} "
-                                                    "characters (raise the limit with --max-mb)")
-                        if not skip:
-                            lines.append(line)
-                    if tag in _DOCX_P or tag in _DOCX_RUN:
-                        # Consumed: free it and its finished siblings, so memory stays flat.
-                        el.clear(keep_tail=True)
-                        parent = el.getparent()
-                        while parent is not None and el.getprevious() is not None:
-                            del parent[0]
-    except ReportError:
-        raise
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, RuntimeError,
-            NotImplementedError, EOFError, ValueError, OSError) as exc:
-        detail = type(exc).__name__
-        if isinstance(exc, etree.XMLSyntaxError):
-            detail = f"XML error: {str(exc)[:80]}"
-        raise ReportError(path, f"not a readable .docx file ({detail})") from None
-    return "\n".join(lines)
-
-
-# --- html -----------------------------------------------------------------------
-
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)|<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""",
-    re.IGNORECASE)
-
-
-def decode_html(data: bytes, path: str | Path = "<html>") -> str:
-    """Decode a page: BOM, then UTF-8, then its declared charset widened (gb2312 read as
-    GB18030, as browsers do), then detection; see decode_bytes."""
-    match = _META_CHARSET.search(data[:8192])
-    declared = (match.group(1) or match.group(2)).decode("ascii", "replace") if match else None
-    return decode_bytes(data, path, declared=declared)
-
-
-def parse_html(data: bytes, path: str | Path = "<html>"):
-    """An lxml tree of a page (libxml2: linear time); too deep a page is refused."""
-    import lxml.html
-    from lxml import etree
-
-    text = decode_html(data, path)
-    # Hand libxml2 UTF-8 with the encoding fixed, so that a <meta charset> cannot
-    # switch it to a narrower codec half-way.
-    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True,
-                                  remove_pis=True, no_network=True)
-    try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise ReportError(path, f"not a readable HTML page ({exc})") from None
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message
-           for e in parser.error_log):
-        raise ReportError(path, f"HTML nested deeper than {HTML_MAX_DEPTH:,} elements "
-                                "(malformed or hostile page)")
-    return root
-
-
-_HTML_BLOCK_TAGS = frozenset((
-    "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-    "article", "table", "ul", "ol", "blockquote", "pre", "dd", "dt", "dl", "main", "header",
-    "footer", "nav", "aside", "form", "center", "caption", "figcaption", "hr", "address"))
-_HTML_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "head", "title",
-                             "select", "option", "svg", "iframe", "object", "textarea"))
-
-
-def html_block_text(root) -> str:
-    """The text of an lxml (sub)tree with one block element per line; linear time."""
-    from lxml import etree
-
-    parts: list[str] = []
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if event == "start":
-            if tag in _HTML_SKIP_TAGS:
-                walker.skip_subtree()  # no "end" event follows for it
-                if el.tail and el is not root:
-                    parts.append(el.tail)
-                continue
-            if tag in _HTML_BLOCK_TAGS:
-                parts.append("\n")
-            if el.text and tag:
-                parts.append(el.text)
-        else:
-            if tag in _HTML_BLOCK_TAGS:
-                parts.append("\n")
-            if el.tail and el is not root:
-                parts.append(el.tail)
-    return "".join(parts)
-
-
-def extract_html_text(data: bytes, path: str | Path = "<html>") -> str:
-    """The main text of a page, without navigation, sidebars, share bars and footers.
-
-    readability-lxml picks the article (chosen by train/html_extract_bench.py, see the
-    README); the page is parsed by ``parse_html`` first, so decoding and depth are ours.
-    """
-    import logging
-
-    import lxml.html
-    from readability import Document
-    from readability.readability import Unparseable
-
-    # readability logs a traceback at ERROR level before raising; the ReportError says it.
-    logging.getLogger("readability").setLevel(logging.CRITICAL)
-    root = parse_html(data, path)
-    try:
-        summary = Document(root).summary(html_partial=True)
-    except Unparseable as exc:
-        raise ReportError(path, f"not a readable HTML page ({exc})"[:200]) from None
-    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
-    return html_block_text(lxml.html.fromstring(summary.encode("utf-8"), parser=parser))
+    return docx_text(path, data, max_bytes)
 
 
 def _read_html(path: Path, data: bytes, max_bytes: int) -> str:
+    from lawgov_cls.read_html import extract_html_text
+
     return extract_html_text(data, path)
-
-
-# --- pdf ------------------------------------------------------------------------
 
 
 def _read_pdf(path: Path, data: bytes, max_bytes: int) -> str:

@@ -164,7 +164,8 @@ def iter_report_files(inputs) -> Iterator[InputFile]:
     are reported, not skipped), as are folders that cannot be read or hold no supported
     file. ``doc`` is the path relative to the input folder (a file's name when named
     directly), readable whatever the file name's encoding, and unique in the batch: names
-    that two inputs share get the path as given instead. A file named twice is yielded once.
+    that two inputs share get their input folder's name in front (or, if that is not
+    enough, the whole path). A file named twice is yielded once.
     """
     found: list[tuple[InputFile, str]] = []  # and the name of the input it came from
     for item in _as_inputs(inputs):

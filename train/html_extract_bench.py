@@ -200,7 +200,7 @@ def extract_bs4_before(data: bytes) -> str:
 
 
 def _tree(data: bytes):
-    from lawgov_cls.read import parse_html
+    from lawgov_cls.read_html import parse_html
 
     return parse_html(data, "<bench>")
 
@@ -216,14 +216,14 @@ def extract_readability(data: bytes) -> str:
     import lxml.html
     from readability import Document
 
-    from lawgov_cls.read import decode_html
+    from lawgov_cls.read_html import decode_html
 
     summary = Document(decode_html(data, "<bench>")).summary(html_partial=True)
     return _block_text(lxml.html.fromstring(summary))
 
 
 def _block_text(root) -> str:
-    from lawgov_cls.read import html_block_text
+    from lawgov_cls.read_html import html_block_text
 
     return html_block_text(root)
 
@@ -231,7 +231,7 @@ def _block_text(root) -> str:
 def extract_justext(data: bytes) -> str:
     import justext
 
-    from lawgov_cls.read import decode_html
+    from lawgov_cls.read_html import decode_html
 
     # Language-independent mode (no Chinese stoplist): length and link density only.
     paragraphs = justext.justext(decode_html(data, "<bench>"), frozenset(), stopwords_low=0,
@@ -240,7 +240,7 @@ def extract_justext(data: bytes) -> str:
 
 
 def extract_chosen(data: bytes) -> str:
-    from lawgov_cls.read import extract_html_text
+    from lawgov_cls.read_html import extract_html_text
 
     return extract_html_text(data, "<bench>")
 
