@@ -63,9 +63,7 @@ def html_block_text(root) -> str:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             if tag in _HTML_SKIP_TAGS:
-                walker.skip_subtree()  # no "end" event follows for it
-                if el.tail and el is not root:
-                    parts.append(el.tail)
+                walker.skip_subtree()  # its "end" event still comes, with its tail
                 continue
             if tag in _HTML_BLOCK_TAGS:
                 parts.append("\n")

@@ -338,6 +338,15 @@ def test_nesting_within_the_limit_keeps_the_deep_text(seed_path, tmp_path):
     assert nonblank(read_report(path)) == lines
 
 
+def test_block_text_skips_scripts_and_keeps_their_tails_once():
+    import lxml.html
+
+    from lawgov_cls.read_html import html_block_text
+
+    root = lxml.html.fromstring("<div><p>甲<script>x()</script>乙<br>丙</p><p>丁</p></div>")
+    assert nonblank(html_block_text(root)) == ["甲乙", "丙", "丁"]
+
+
 def test_flat_8_mb_page_is_read(tmp_path, deadline):
     para = "<p>" + "依法全面履行政府职能,深化放管服改革,推行证照分离改革。" * 3 + "</p>\n"
     path = tmp_path / "flat.html"
