@@ -30,6 +30,8 @@ def _w(*names: str) -> frozenset[str]:
 _DOCX_P, _DOCX_T, _DOCX_TAB = _w("p"), _w("t"), _w("tab", "ptab")
 _DOCX_BREAK, _DOCX_RUN = _w("br", "cr"), _w("r")
 _DOCX_FALLBACK = _MC + "Fallback"  # the same content again, for old readers
+# bzip2 and LZMA inflate without a bound per read; Word writes only these two.
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _DOCX_TAGS = sorted(_DOCX_P | _DOCX_T | _DOCX_TAB | _DOCX_BREAK | _DOCX_RUN | {_DOCX_FALLBACK})
 
 
@@ -51,7 +53,7 @@ def _docx_body_part(archive: zipfile.ZipFile) -> str:
         info = archive.getinfo("_rels/.rels")
     except KeyError:
         return "word/document.xml"
-    if info.file_size > 1 << 20:
+    if info.file_size > 1 << 20 or info.compress_type not in _ZIP_METHODS:
         return "word/document.xml"
     root = etree.fromstring(archive.read(info), _safe_xml_parser())
     for rel in root:
@@ -78,7 +80,7 @@ def docx_text(path: Path, data: bytes, max_bytes: int) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             info = archive.getinfo(_docx_body_part(archive))
-            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            if info.compress_type not in _ZIP_METHODS:
                 raise ReportError(path, "not a readable .docx file (unusual zip compression)")
             if info.file_size > max_xml:
                 raise ReportError(path, f"document inflates to {info.file_size / 2**20:,.0f} MB, "

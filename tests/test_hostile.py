@@ -233,6 +233,17 @@ def test_docx_that_inflates_past_the_limit_is_refused_unread(tmp_path):
         read_report(path, max_bytes=1 << 20)
 
 
+def test_docx_compressed_with_lzma_is_refused_uninflated(tmp_path):
+    """LZMA inflates a whole read at once, without the bound deflate gives."""
+    path = write_raw_docx(tmp_path / "plain.docx", docx_paragraphs("正文。"))
+    lzma = tmp_path / "lzma.docx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(lzma, "w", zipfile.ZIP_LZMA) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    with pytest.raises(ReportError, match="unusual zip compression"):
+        read_report(lzma)
+
+
 def test_docx_with_too_many_elements_is_refused(tmp_path):
     path = write_raw_docx(tmp_path / "many.docx", _chunks(b"<w:p/>", 4 << 20))
     with pytest.raises(ReportError, match="699,050 XML elements, over the 104,857 limit"):
