@@ -100,6 +100,16 @@ def test_gbk_and_control_character_names_are_written_readably(seed_path, tmp_pat
     assert sorted(set(docs)) == sorted(names.values())
 
 
+def test_bad_file_with_a_gbk_name_is_listed_readably(good, tmp_path):
+    with open(os.path.join(os.fsencode(good.parent), "空白.txt".encode("gbk")), "wb"):
+        pass
+    out = tmp_path / "o"
+    result = run("tag", good.parent, "--out", out)
+    assert result.exit_code == 1
+    assert "空白.txt: empty file" in result.output
+    assert errors_of(out) == {"空白.txt": "empty file"}
+
+
 def test_display_path_is_lossless_and_printable():
     assert display_path(os.fsdecode(GBK_NAME)) == "报告.txt"
     assert display_path("目录/报告.txt") == "目录/报告.txt"
