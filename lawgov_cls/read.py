@@ -6,7 +6,8 @@ segmenter sees the same shape whatever the format. ``read_report`` is the entry 
 >>> text = read_report("seeds/000_61e82024cf361030.txt")  # doctest: +SKIP
 
 Files arrive from anywhere, so every reader has a bound: only regular files are opened,
-at most ``max_bytes`` are read, extracted text may hold at most ``max_bytes`` characters;
+at most ``max_bytes`` are read, extracted text may hold at most ``max_bytes`` characters
+and ``max_bytes / BYTES_PER_LINE`` lines;
 read_docx.py bounds what a .docx inflates to and read_html.py parses pages in linear time.
 Time per file is bounded by the batch runner (see tag.py).
 """
@@ -27,6 +28,9 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".docx", ".html", ".htm", ".pdf")
 
 #: Files larger than this are refused rather than read into memory (bytes).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: A report may have one non-blank line (paragraph) per this many bytes of max_bytes
+#: (419,430 at the default 20 MB; tagging them takes about 0.7 GB).
+BYTES_PER_LINE = 50
 #: Undecodable bytes tolerated in a text file: this share of its characters (or 4, if more).
 MAX_BAD_CHAR_SHARE = 0.01
 
@@ -235,7 +239,7 @@ def _read_docx(path: Path, data: bytes, max_bytes: int) -> str:
 def _read_html(path: Path, data: bytes, max_bytes: int) -> str:
     from lawgov_cls.read_html import extract_html_text
 
-    return extract_html_text(data, path)
+    return extract_html_text(data, path, max_bytes)
 
 
 def _read_pdf(path: Path, data: bytes, max_bytes: int) -> str:
@@ -344,7 +348,14 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     data = read_bytes_limited(path, max_bytes)
     if not data.strip():
         raise ReportError(path, "empty file")
-    text = normalize_text(_READERS[suffix](path, data, max_bytes))
+    text = _READERS[suffix](path, data, max_bytes)
+    # Counted before splitting: millions of one-character lines cost a gigabyte to tag.
+    lines = max(text.count("\n") - text.count("\n\n"), text.count("\r") - text.count("\r\r")) + 1
+    max_lines = max(1000, max_bytes // BYTES_PER_LINE)
+    if lines > max_lines:
+        raise ReportError(path, f"text has {lines:,} lines, over the {max_lines:,} limit "
+                                "(raise it with --max-mb)")
+    text = normalize_text(text)
     if not text.strip():
         raise ReportError(path, "no text found")
     if _looks_binary(text):

@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lawgov_cls.read import ReportError, decode_bytes
+from lawgov_cls.read import DEFAULT_MAX_BYTES, ReportError, decode_bytes
 
 #: libxml2 refuses HTML nested deeper than this (with its huge-tree option on).
 HTML_MAX_DEPTH = 2048
+#: A page may hold one element per this many bytes of max_bytes (524,288 at 20 MB);
+#: readability needs about 1 KB of memory per element.
+HTML_BYTES_PER_ELEMENT = 40
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)|<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""",
@@ -24,11 +27,17 @@ def decode_html(data: bytes, path: str | Path = "<html>") -> str:
     return decode_bytes(data, path, declared=declared)
 
 
-def parse_html(data: bytes, path: str | Path = "<html>"):
-    """An lxml tree of a page (libxml2: linear time); too deep a page is refused."""
+def parse_html(data: bytes, path: str | Path = "<html>", max_bytes: int = DEFAULT_MAX_BYTES):
+    """An lxml tree of a page (libxml2: linear time); too deep or too many elements are refused."""
     import lxml.html
     from lxml import etree
 
+    # Counted on the bytes, before any tree is built.
+    elements = data.count(b"<") - data.count(b"</") - data.count(b"<!")
+    max_elements = max_bytes // HTML_BYTES_PER_ELEMENT
+    if elements > max_elements:
+        raise ReportError(path, f"page has about {elements:,} HTML elements, over the "
+                                f"{max_elements:,} limit (raise it with --max-mb)")
     text = decode_html(data, path)
     # Hand libxml2 UTF-8 with the encoding fixed, so that a <meta charset> cannot
     # switch it to a narrower codec half-way.
@@ -77,7 +86,8 @@ def html_block_text(root) -> str:
     return "".join(parts)
 
 
-def extract_html_text(data: bytes, path: str | Path = "<html>") -> str:
+def extract_html_text(data: bytes, path: str | Path = "<html>",
+                      max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """The main text of a page, without navigation, sidebars, share bars and footers.
 
     readability-lxml picks the article (chosen by train/html_extract_bench.py, see the
@@ -91,7 +101,7 @@ def extract_html_text(data: bytes, path: str | Path = "<html>") -> str:
 
     # readability logs a traceback at ERROR level before raising; the ReportError says it.
     logging.getLogger("readability").setLevel(logging.CRITICAL)
-    root = parse_html(data, path)
+    root = parse_html(data, path, max_bytes)
     try:
         summary = Document(root).summary(html_partial=True)
     except Unparseable as exc:
