@@ -156,8 +156,9 @@ def test_other_formats(seed_path, tmp_path, fmt):
     else:
         from openpyxl import load_workbook
 
-        sheet = load_workbook(out / "paragraphs.xlsx", read_only=True).active
-        rows = list(sheet.values)
+        book = load_workbook(out / "paragraphs.xlsx", read_only=True)
+        rows = list(book.active.values)
+        book.close()  # a read-only workbook keeps its file open until closed
         got = pd.DataFrame(rows[1:], columns=rows[0])
         assert load_workbook(out / "paragraphs.xlsx").active.column_dimensions["D"].width >= 60
     assert got["text"].tolist() == expected["text"].tolist()

@@ -294,6 +294,9 @@ def test_memory_stays_bounded_on_every_hostile_file(good, tmp_path):
                                               *_chunks("法".encode(), 1100 << 20),
                                               "</w:t></w:r></w:p>".encode()])
     (folder / "nested.html").write_bytes(b"<html><body>" + b"<div>" * 100_000 + b"</body></html>")
+    # 1.8 million elements: readability would need 1.7 GB
+    (folder / "elements.html").write_bytes(b"<html><body>" + "<b>法</b>".encode() * ((19 << 20) // 11))
+    (folder / "lines.txt").write_bytes(b"x\n" * (9 << 20))  # 9 million one-letter paragraphs
     out = tmp_path / "o"
     code = ("import resource, subprocess, sys; "
             f"r = subprocess.run([sys.executable, '-m', 'lawgov_cls', 'tag', {str(folder)!r}, "
@@ -308,6 +311,8 @@ def test_memory_stays_bounded_on_every_hostile_file(good, tmp_path):
     assert "XML elements, over the 2,097,152 limit" in reasons["under_limit.docx"]
     assert "inflates to 1,100 MB, over the 100 MB limit" in reasons["big_node.docx"]
     assert "nested deeper" in reasons["nested.html"]
+    assert "HTML elements, over the 524,288 limit" in reasons["elements.html"]
+    assert "9,437,185 lines, over the 419,430 limit" in reasons["lines.txt"]
     assert pd.read_csv(out / "paragraphs.csv")["doc"].unique().tolist() == ["good.txt"]
 
 
@@ -366,6 +371,31 @@ def test_block_text_skips_scripts_and_keeps_their_tails_once():
 
     root = lxml.html.fromstring("<div><p>甲<script>x()</script>乙<br>丙</p><p>丁</p></div>")
     assert nonblank(html_block_text(root)) == ["甲乙", "丙", "丁"]
+
+
+def test_page_with_too_many_elements_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "many.html"
+    path.write_bytes(b"<html><body>" + "<b>法</b>".encode() * 30_000 + b"</body></html>")
+    with pytest.raises(ReportError, match="about 30,002 HTML elements, over the 26,214 limit"):
+        read_report(path, max_bytes=1 << 20)
+
+
+def test_file_of_too_many_lines_is_refused_before_splitting(tmp_path):
+    path = tmp_path / "lines.txt"
+    path.write_bytes("法\n".encode() * 30_000)
+    with pytest.raises(ReportError, match="30,001 lines, over the 20,971 limit"):
+        read_report(path, max_bytes=1 << 20)
+
+
+def test_a_run_of_chinese_without_punctuation_is_split_into_bounded_paragraphs(model):
+    """jieba's time grows with the square of such a run; pieces keep tagging linear."""
+    from lawgov_cls.segment import MAX_LINE_CHARS
+    from lawgov_cls.tag import tag_text
+
+    text = "一、总体情况\n" + "依法行政" * 2500 + "。" + "推进法治" * 100
+    frame = tag_text(model, text)
+    assert frame["text"].str.len().max() <= MAX_LINE_CHARS
+    assert "".join(frame["text"]) == text.replace("\n", "")
 
 
 def test_flat_8_mb_page_is_read(tmp_path, deadline):
