@@ -29,7 +29,7 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".docx", ".html", ".htm", ".pdf")
 #: Files larger than this are refused rather than read into memory (bytes).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 #: A report may have one non-blank line (paragraph) per this many bytes of max_bytes
-#: (419,430 at the default 20 MB; tagging them takes about 0.7 GB).
+#: (419,430 at the default 20 MB; tagging that many took 0.7 GB when measured by hand).
 BYTES_PER_LINE = 50
 #: Undecodable bytes tolerated in a text file: this share of its characters (or 4, if more).
 MAX_BAD_CHAR_SHARE = 0.01
