@@ -129,9 +129,9 @@ def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review
     from lawgov_cls.tag import REVIEW_THRESHOLD, tag_batch
 
     _check_out_dir(out_dir, force)
-    model = _load(model_path, trust_model)
     try:
         with _terminate_cleanly():
+            model = _load(model_path, trust_model)
             result = tag_batch(model, inputs, out_dir, fmt=fmt, jobs=jobs,
                                max_bytes=int(max_mb * 2**20),
                                review_threshold=(REVIEW_THRESHOLD if review_below is None
