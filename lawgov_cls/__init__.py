@@ -24,6 +24,7 @@ _EXPORTS = {
     "load_model": "model", "train_model": "model", "LawgovModel": "model", "ModelConfig": "model",
     "ModelError": "model", "ModelVersionWarning": "model", "build_pipeline": "model",
     "tag_text": "tag", "tag_file": "tag", "tag_batch": "tag", "BatchResult": "tag",
+    "OutputError": "output",
     "report_coverage": "coverage", "summarize_coverage": "coverage", "Coverage": "coverage",
     "GENRES": "labels", "GENRE_TOPIC": "labels",
     "check_structure": "structure", "summarize_structure": "structure",

@@ -6,7 +6,10 @@ imports happen inside the commands, so ``--help`` answers at once.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -21,10 +24,33 @@ EXAMPLES = {
 }
 
 
-class UserError(click.ClickException):
-    """A mistake of the user's (bad model file, existing output): one line, exit 2."""
+#: Exit codes: every file tagged, some inputs failed, usage or output error, Ctrl-C.
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: Seconds per file by default (tag.DEFAULT_TIMEOUT; repeated so that --help stays light).
+DEFAULT_TIMEOUT = 120.0
 
-    exit_code = 2
+
+class UserError(click.ClickException):
+    """A mistake of the user's (bad model file, existing or unwritable output): one line, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+
+@contextlib.contextmanager
+def _terminate_cleanly():
+    """SIGTERM exits (128 + 15) through the normal unwinding, so that temp files go."""
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _help(command: str, text: str) -> str:
@@ -66,7 +92,13 @@ def _batch_options(func):
         click.option("--force", is_flag=True, help="Write into an existing non-empty --out."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary."),
         click.option("--max-mb", type=click.FloatRange(min=0.001), default=20.0,
-                     show_default=True, help="Refuse files larger than this (MB)."),
+                     show_default=True,
+                     help="Refuse files larger than this (MB); also bounds what a file may "
+                          "inflate to (.docx: 5x) and the characters of its text."),
+        click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT,
+                     show_default=True,
+                     help="Seconds one file may take; a slower file is reported and the "
+                          "batch goes on (0: no limit, and --jobs 1 then tags in-process)."),
         click.option("--review-below", type=click.FloatRange(0, 1), default=None,
                      help="Mark paragraphs with confidence below this for review "
                           "[default: 0.5]."),
@@ -96,21 +128,35 @@ def _load(model_path, trust_model):
 def _check_out_dir(out_dir: Path, force: bool) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"--out {out_dir} is a file, not a directory")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+    try:
+        non_empty = out_dir.is_dir() and any(out_dir.iterdir())
+    except OSError as exc:
+        raise UserError(f"--out {out_dir} cannot be read ({exc.strerror})") from None
+    if non_empty and not force:
         raise UserError(f"--out {out_dir} exists and is not empty; use --force to write into it")
 
 
-def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path,
-               trust_model, deadline, write_paragraphs: bool) -> None:
+def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below,
+               model_path, trust_model, deadline, write_paragraphs: bool) -> None:
+    from lawgov_cls.output import OutputError
     from lawgov_cls.tag import REVIEW_THRESHOLD, tag_batch
 
     _check_out_dir(out_dir, force)
-    model = _load(model_path, trust_model)
-    result = tag_batch(model, inputs, out_dir, fmt=fmt, jobs=jobs,
-                       max_bytes=int(max_mb * 2**20),
-                       review_threshold=REVIEW_THRESHOLD if review_below is None else review_below,
-                       progress=not quiet and sys.stderr.isatty(),
-                       write_paragraphs=write_paragraphs, deadline=deadline)
+    try:
+        with _terminate_cleanly():
+            model = _load(model_path, trust_model)
+            result = tag_batch(model, inputs, out_dir, fmt=fmt, jobs=jobs,
+                               max_bytes=int(max_mb * 2**20),
+                               review_threshold=(REVIEW_THRESHOLD if review_below is None
+                                                 else review_below),
+                               progress=not quiet and sys.stderr.isatty(),
+                               write_paragraphs=write_paragraphs, timeout=timeout or None,
+                               deadline=deadline)
+    except OutputError as exc:
+        raise UserError(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: no output written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     for path, reason in result.errors:
         click.echo(f"error: {path}: {reason}", err=True)
     if not quiet:
@@ -128,13 +174,14 @@ def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, m
 @cli.command(help=_help("tag", "Tag every paragraph of the reports in INPUT (files or folders).\n\n"
                         "Writes paragraphs.FMT (one row per paragraph), coverage.FMT, "
                         "coverage_by_label.FMT and errors.csv into --out. Exit code 0 when "
-                        "every file was tagged, 1 when some failed, 2 for usage errors."))
+                        "every file was tagged, 1 when some failed (listed in errors.csv), "
+                        "2 for usage or output errors, 130 on Ctrl-C."))
 @_input_arg
 @_batch_options
-def tag(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path, trust_model,
-        deadline):
-    _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path,
-               trust_model, deadline, write_paragraphs=True)
+def tag(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below, model_path,
+        trust_model, deadline):
+    _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below,
+               model_path, trust_model, deadline, write_paragraphs=True)
 
 
 @cli.command(help=_help("coverage", "Coverage of the six 纲要 tasks per report and per batch.\n\n"
@@ -142,10 +189,10 @@ def tag(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_pa
                         "coverage_by_label.FMT and errors.csv into --out."))
 @_input_arg
 @_batch_options
-def coverage(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path,
-             trust_model, deadline):
-    _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, review_below, model_path,
-               trust_model, deadline, write_paragraphs=False)
+def coverage(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below,
+             model_path, trust_model, deadline):
+    _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below,
+               model_path, trust_model, deadline, write_paragraphs=False)
 
 
 def _paths(data: Path | None, models_dir: Path | None, need_models: bool):

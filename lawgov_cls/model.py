@@ -289,9 +289,11 @@ def _check_texts(texts) -> list[str]:
     if isinstance(texts, pd.DataFrame):
         return texts["text"].fillna("").astype(str).tolist()
     texts = list(texts)
-    bad = sorted({type(t).__name__ for t in texts if not isinstance(t, str)})
-    if bad:
-        raise TypeError(f"predict takes a list of str; got items of type {', '.join(bad)}")
+    for i, text in enumerate(texts):
+        # str(None) would be tagged as the text "None"; say what is wrong instead.
+        if not isinstance(text, str):
+            raise TypeError(f"predict takes texts (str); item {i} is {type(text).__name__}: "
+                            f"{text!r:.40}")
     return texts
 
 

@@ -59,6 +59,32 @@ _MAX_FURNITURE_CHARS = 200
 _MAX_PREFIX_FURNITURE_CHARS = 80
 
 
+#: Paragraphs longer than this are split, at a sentence end where there is one: no report
+#: paragraph is this long, and jieba's time grows with the square of a run of Chinese
+#: characters without punctuation.
+MAX_LINE_CHARS = 3000
+
+_SENTENCE_END_RE = re.compile(r"[。!?;]")
+
+
+def split_long_lines(lines: list[str], limit: int = MAX_LINE_CHARS) -> list[str]:
+    """Split every line longer than ``limit`` into pieces of at most ``limit`` characters,
+    each ending at the last sentence end in its second half (else cut at the limit).
+
+    >>> split_long_lines(["一二三。四五六七"], limit=5)
+    ['一二三。', '四五六七']
+    """
+    out = []
+    for line in lines:
+        while len(line) > limit:
+            ends = [m.end() for m in _SENTENCE_END_RE.finditer(line, limit // 2, limit)]
+            cut = ends[-1] if ends else limit
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return out
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One paragraph of a report.
@@ -172,7 +198,8 @@ def split_paragraphs(text: str) -> list[Paragraph]:
     """Split normalised text (see read.normalize_text) into paragraphs."""
     paragraphs: list[Paragraph] = []
     current_heading = ""
-    for index, line in enumerate(_join_wrapped(text.split("\n"))):
+    # Long lines are split after joining, so that wrapped pieces are not joined back.
+    for index, line in enumerate(split_long_lines(_join_wrapped(text.split("\n")))):
         line = re.sub(r"\s+", " ", line).strip()
         furniture = is_furniture(line)
         heading = not furniture and is_heading_line(line)

@@ -10,17 +10,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from lawgov_cls.coverage import Coverage, report_coverage, summarize_coverage
 from lawgov_cls.labels import LABELS, OTHER
-from lawgov_cls.output import TableWriter, write_table
-from lawgov_cls.read import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, ReportError, read_report
+from lawgov_cls.output import TableWriter, check_writable, write_table
+from lawgov_cls.read import (DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, ReportError, display_path,
+                             read_report, unsupported_reason)
 from lawgov_cls.segment import split_paragraphs
 from lawgov_cls.structure import (DEFAULT_DEADLINE, StructureSummary, check_structure,
                                   summarize_structure)
@@ -100,24 +102,120 @@ def tag_file(model, path: str | os.PathLike, doc: str | None = None,
 
 # --- batches ----------------------------------------------------------------------
 
+#: Seconds one file may take (read, split, tag) before its worker is stopped and the file
+#: reported; 0 or None: no limit (and, with one job, no worker process).
+DEFAULT_TIMEOUT = 120.0
+# Operating-system files found in folders copied from Windows and macOS: never reports.
+_SYSTEM_FILES = frozenset(("thumbs.db", "desktop.ini", ".ds_store"))
+# Files in flight per worker: enough to keep workers busy, few enough to keep memory flat.
+_IN_FLIGHT_PER_JOB = 4
 
-def iter_report_files(inputs: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, str]]:
-    """(path, doc name) for every report under ``inputs``, in sorted order.
 
-    A directory is searched recursively for supported extensions (skipping hidden files and
-    Office lock files ``~$*``); its reports are named by their path relative to it. A file
-    named directly is always yielded, so that an unsupported one is reported, not ignored.
+class InputFile(NamedTuple):
+    """One input of a batch: a file to tag, or (``error`` set) one to report without reading."""
+
+    path: Path
+    doc: str
+    error: str | None = None
+
+
+def _as_inputs(inputs) -> list:
+    # A single path, not a list of them: iterating "dir" would walk "d", "i", "r".
+    if isinstance(inputs, (str, bytes, os.PathLike)):
+        return [inputs]
+    return list(inputs)
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    """(path, error) for every file under ``folder``, in sorted path order.
+
+    Hidden entries, Office lock files ``~$*`` and system files (Thumbs.db, desktop.ini)
+    are skipped; a folder that cannot be listed is reported, never skipped; symlinked
+    folders are followed, each folder once.
     """
-    for item in inputs:
-        item = Path(item)
-        if item.is_dir():
-            for path in sorted(item.rglob("*")):
-                rel = path.relative_to(item)
-                if (path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
-                        and not any(part.startswith((".", "~$")) for part in rel.parts)):
-                    yield path, rel.as_posix()
-        else:
-            yield item, item.name
+    seen: set[tuple[int, int]] = set()
+
+    def listing(path: Path):
+        st = path.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return iter(())  # a symlink loop, or a folder reached twice
+        seen.add((st.st_dev, st.st_ino))
+        with os.scandir(path) as it:
+            return iter(sorted(it, key=lambda e: e.name))
+
+    try:
+        stack = [listing(folder)]
+    except OSError as exc:
+        yield folder, f"folder cannot be read ({exc.strerror or type(exc).__name__})"
+        return
+    while stack:  # an explicit stack: folder depth is not bounded by Python's recursion
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name.startswith((".", "~$")) or entry.name.lower() in _SYSTEM_FILES:
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_dir():
+                stack.append(listing(path))
+                continue
+        except OSError as exc:
+            yield path, f"folder cannot be read ({exc.strerror or type(exc).__name__})"
+            continue
+        yield path, None
+
+
+def iter_report_files(inputs) -> Iterator[InputFile]:
+    """Every input file under ``inputs`` (paths, or one path), folders searched recursively.
+
+    Files of unsupported types found in folders are yielded with an ``error`` (so that they
+    are reported, not skipped), as are folders that cannot be read or hold no supported
+    file. ``doc`` is the path relative to the input folder (a file's name when named
+    directly), readable whatever the file name's encoding, and unique in the batch: names
+    that two inputs share get their input folder's name in front (or, if that is not
+    enough, the whole path). A file named twice is yielded once.
+    """
+    found: list[tuple[InputFile, str]] = []  # and the name of the input it came from
+    for item in _as_inputs(inputs):
+        item = Path(os.fsdecode(item))
+        if not item.is_dir():
+            found.append((InputFile(item, display_path(item.name)), ""))
+            continue
+        supported = 0
+        for path, error in _walk(item):
+            rel = path.relative_to(item).as_posix() if path != item else item.name
+            if error is None and path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                error = unsupported_reason(path.suffix)
+            supported += error is None
+            found.append((InputFile(path, display_path(rel), error), item.name))
+        if not supported:
+            found.append((InputFile(item, display_path(item.name or str(item)),
+                                    "no supported report files (" + ", ".join(SUPPORTED_SUFFIXES)
+                                    + ") in this folder"), ""))
+    # A file named twice (a folder and a file in it) is tagged once.
+    seen: set[str] = set()
+    unique = []
+    for f, top in found:
+        real = os.path.realpath(f.path)
+        if f.error is None and real in seen:
+            continue
+        seen.add(real)
+        unique.append((f, top))
+    # Names two inputs share get their input folder's name in front, then the whole path.
+    docs = [f.doc for f, _ in unique]
+    for rename in (lambda f, top: display_path(f"{top}/{f.doc}") if top else f.doc,
+                   lambda f, top: display_path(f.path)):
+        counts = Counter(docs)
+        docs = [rename(f, top) if counts[doc] > 1 else doc for (f, top), doc in zip(unique, docs)]
+    used: set[str] = set()
+    for (f, _), doc in zip(unique, docs):
+        base, n = doc, 1
+        while doc in used:
+            n += 1
+            doc = f"{base} ({n})"
+        used.add(doc)
+        yield f._replace(doc=doc)
 
 
 @dataclass
@@ -151,9 +249,12 @@ def _tag_one(job: tuple[Path, str, int, float]):
         return doc, tag_file(_worker_model, path, doc=doc, max_bytes=max_bytes,
                              review_threshold=threshold), None
     except ReportError as exc:
-        return doc, None, (str(path), exc.reason)
+        return doc, None, (display_path(path), exc.reason)
+    except MemoryError:
+        return doc, None, (display_path(path), "ran out of memory while reading it")
     except Exception as exc:  # a reader library failing on a damaged file must not stop the batch
-        return doc, None, (str(path), f"could not be read ({type(exc).__name__}: {exc})"[:300])
+        reason = " ".join(f"could not be read ({type(exc).__name__}: {exc})".split())
+        return doc, None, (display_path(path), reason[:300])
 
 
 def _pool_context():
@@ -162,42 +263,111 @@ def _pool_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _pool_failure(job, exc: BaseException, timeout: float | None):
+    """The result for a file whose worker timed out, died or failed to answer."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from pebble import ProcessExpired
+
+    path, doc = job[0], job[1]
+    if isinstance(exc, FutureTimeout):
+        reason = f"took longer than {timeout:g} s to read and tag (raise it with --timeout)"
+    elif isinstance(exc, ProcessExpired):
+        code = exc.exitcode
+        how = (f"killed by signal {-code}" if code and code < 0 else f"exit code {code}")
+        reason = (f"the worker process died while reading it ({how}; out of memory?)")
+    else:
+        reason = " ".join(f"could not be tagged ({type(exc).__name__}: {exc})".split())[:300]
+    return doc, None, (display_path(path), reason)
+
+
+def _run_pool(model, jobs_list, jobs: int, timeout: float | None):
+    """Tag in worker processes, in input order, a bounded number of files in flight.
+
+    pebble stops a worker that exceeds ``timeout`` and reports a worker that died
+    (OOM killer, a signal) as ProcessExpired; either way the file is reported and the
+    batch goes on with a fresh worker.
+    """
+    from collections import deque
+
+    from pebble import ProcessPool
+
+    context = _pool_context()
+    if context.get_start_method() == "fork":
+        # Initialise the tokenizer once here, so that forked workers (and replacements
+        # for killed ones) start warm.
+        model.predict_proba(["依法行政"])
+    pool = ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(model,),
+                       context=context)
+    pending: deque = deque()
+    todo = iter(jobs_list)
+    try:
+        while True:
+            while len(pending) < jobs * _IN_FLIGHT_PER_JOB:
+                job = next(todo, None)
+                if job is None:
+                    break
+                pending.append((job, pool.schedule(_tag_one, args=(job,), timeout=timeout)))
+            if not pending:
+                break
+            job, future = pending.popleft()
+            try:
+                yield future.result()
+            except Exception as exc:
+                yield _pool_failure(job, exc, timeout)
+        pool.close()
+    finally:
+        pool.stop()
+        pool.join()
+
+
 def iter_tagged(model, inputs, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES,
-                review_threshold: float = REVIEW_THRESHOLD, progress: bool = False):
-    """Yield (doc, paragraph table or None, error or None) per report, in input order."""
-    jobs_list = [(p, d, max_bytes, review_threshold) for p, d in iter_report_files(inputs)]
+                review_threshold: float = REVIEW_THRESHOLD, progress: bool = False,
+                timeout: float | None = DEFAULT_TIMEOUT):
+    """Yield (doc, paragraph table or None, error or None) per input file, in input order.
+
+    With a ``timeout`` (seconds per file) or several ``jobs`` files are tagged in worker
+    processes, so that a file that hangs or kills its worker is reported and the batch
+    goes on; ``timeout=None`` with one job tags in this process.
+    """
+    files = list(iter_report_files(inputs))
     from tqdm import tqdm
 
-    bar = tqdm(total=len(jobs_list), unit="file", disable=not progress, file=sys.stderr)
+    bar = tqdm(total=len(files), unit="file", disable=not progress, file=sys.stderr)
+    readable = [(f.path, f.doc, max_bytes, review_threshold) for f in files if f.error is None]
+    if timeout is not None and timeout <= 0:
+        timeout = None
+    if jobs > 1 or timeout is not None:
+        tagged = _run_pool(model, readable, min(jobs, max(1, len(readable))), timeout)
+    else:
+        _init_worker(model)
+        tagged = map(_tag_one, readable)
     try:
-        if jobs > 1 and len(jobs_list) > 1:
-            with _pool_context().Pool(min(jobs, len(jobs_list)), initializer=_init_worker,
-                                      initargs=(model,)) as pool:
-                for result in pool.imap(_tag_one, jobs_list, chunksize=4):
-                    bar.update()
-                    yield result
-        else:
-            _init_worker(model)
-            for job in jobs_list:
-                result = _tag_one(job)
-                bar.update()
-                yield result
+        for f in files:
+            result = (f.doc, None, (display_path(f.path), f.error)) if f.error else next(tagged)
+            bar.update()
+            yield result
     finally:
+        if hasattr(tagged, "close"):
+            tagged.close()  # stops the pool when the caller stops early or is interrupted
         bar.close()
 
 
 def tag_batch(model, inputs, out_dir: str | os.PathLike, fmt: str = "csv", jobs: int = 1,
               max_bytes: int = DEFAULT_MAX_BYTES, review_threshold: float = REVIEW_THRESHOLD,
               progress: bool = False, write_paragraphs: bool = True,
-              deadline: tuple[int, int] = DEFAULT_DEADLINE) -> BatchResult:
-    """Tag every report under ``inputs`` into ``out_dir``.
+              deadline: tuple[int, int] = DEFAULT_DEADLINE,
+              timeout: float | None = DEFAULT_TIMEOUT) -> BatchResult:
+    """Tag every report under ``inputs`` (paths, or one path) into ``out_dir``.
 
     Writes ``paragraphs.<fmt>`` (unless ``write_paragraphs`` is false), ``coverage.<fmt>``,
     ``coverage_by_label.<fmt>`` and ``errors.csv``, each atomically. The coverage rows carry
     each report's structure check; ``deadline`` (month, day) decides which came late.
+    Unreadable inputs are listed in errors.csv; an output that cannot be written raises
+    OutputError (checked before any file is tagged).
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir)
     result = BatchResult()
     rows: list[dict] = []
     writer = (TableWriter(out_dir / f"paragraphs.{fmt}", fmt, PARAGRAPH_COLUMNS)
@@ -205,7 +375,7 @@ def tag_batch(model, inputs, out_dir: str | os.PathLike, fmt: str = "csv", jobs:
     ok = False
     try:
         for doc, frame, error in iter_tagged(model, inputs, jobs, max_bytes, review_threshold,
-                                             progress):
+                                             progress, timeout):
             result.files += 1
             if error:
                 result.errors.append(error)

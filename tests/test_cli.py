@@ -104,7 +104,7 @@ def mixed_folder(seed_paths, tmp_path, random_bytes):
     (folder / "empty.txt").write_bytes(b"")
     (folder / "garbage.txt").write_bytes(random_bytes)
     (folder / "truncated.docx").write_bytes(make_docx(clean.splitlines())[:3000])
-    (folder / "notes.xyz").write_text("ignored: unsupported extension in a folder")
+    (folder / "notes.xyz").write_text("reported: unsupported extension in a folder")
     (folder / "~$report.docx").write_bytes(b"lock file")
     return folder
 
@@ -116,7 +116,7 @@ def test_batch_with_bad_files_tags_the_good_ones_and_lists_the_bad(mixed_folder,
     assert result.exit_code == 1
     errors = pd.read_csv(out / "errors.csv")
     assert sorted(errors["path"].map(lambda p: p.split("/")[-1])) == [
-        "empty.txt", "garbage.txt", "truncated.docx"]
+        "empty.txt", "garbage.txt", "notes.xyz", "truncated.docx"]
     assert errors["reason"].str.len().gt(0).all()
     paragraphs = pd.read_csv(out / "paragraphs.csv", keep_default_na=False)
     docs = sorted(paragraphs["doc"].unique())
@@ -164,7 +164,7 @@ def test_other_formats(seed_path, tmp_path, fmt):
 
         book = load_workbook(out / "paragraphs.xlsx", read_only=True)
         rows = list(book.active.values)
-        book.close()
+        book.close()  # a read-only workbook keeps its file open until closed
         got = pd.DataFrame(rows[1:], columns=rows[0])
         assert load_workbook(out / "paragraphs.xlsx").active.column_dimensions["D"].width >= 60
     assert got["text"].tolist() == expected["text"].tolist()
