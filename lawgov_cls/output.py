@@ -190,7 +190,10 @@ class TableWriter:
                 text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
                         and not pd.api.types.is_bool_dtype(frame[c])]
                 if text:
-                    frame = frame.assign(**{c: frame[c].map(csv_safe) for c in text})
+                    # A list, not Series.map: map would turn [2019, None] into floats.
+                    frame = frame.assign(**{c: pd.Series([csv_safe(v) for v in frame[c]],
+                                                         index=frame.index, dtype=object)
+                                            for c in text})
                 frame.to_csv(self._file, index=False, header=False)
             elif self.fmt == "jsonl":
                 for record in frame.to_dict(orient="records"):
