@@ -145,7 +145,8 @@ def test_bundled_model_carries_its_metadata(model):
     meta = model.metadata
     assert meta["labels"] == list(LABELS)
     assert {"python", "scikit-learn", "rjieba"} <= set(meta["versions"])
-    assert 0 < meta["metrics"]["macro_f1_tasks"] <= 1
+    assert 0 < meta["metrics"]["loro"]["macro_f1_tasks"] <= 1
+    assert 0 < meta["metrics"]["dev"]["macro_f1_tasks"] <= 1
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_model()  # the bundled model matches the installed scikit-learn
