@@ -27,6 +27,7 @@ from lawgov_cls.segment import Paragraph, heading_level, is_furniture, is_headin
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SHORT = 30  # characters: a line this short carries little text of its own
+_TITLE_AREA = 20  # paragraphs: a title (or its repetition) sits at the top of the page
 
 
 def paragraph_shapes(text: str, is_heading: bool) -> list[str]:
@@ -51,8 +52,8 @@ def context_tokens(genre: str, paragraphs: Sequence[Paragraph]) -> list[str]:
     """One space-separated token string per paragraph, tokens of three kinds:
 
     - ``pair:TOPIC|SHAPE``: the topic of a single-topic genre paired with each of the
-      paragraph's shapes (heading, stats, short, opening); none for a plain body paragraph,
-      which rule 9 leaves to its content. This is what the model uses.
+      paragraph's shapes (document_shapes); none for a plain body paragraph, which rule 9
+      leaves to its content. This is what the model uses.
     - ``prior:TOPIC``: the topic alone, on every paragraph of a single-topic document;
     - ``genre:GENRE|SHAPE``: the genre (any genre) paired with each shape.
 
@@ -61,14 +62,34 @@ def context_tokens(genre: str, paragraphs: Sequence[Paragraph]) -> list[str]:
     from lawgov_cls.labels import GENRE_TOPIC
 
     topic = GENRE_TOPIC.get(genre)
-    opening = _opening_index(paragraphs)
     out = []
-    for i, p in enumerate(paragraphs):
-        shapes = paragraph_shapes(p.text, p.is_heading) + (["opening"] if i == opening else [])
+    for shapes in document_shapes(paragraphs):
         tokens = [f"genre:{genre}|{s}" for s in shapes]
         if topic:
             tokens += [f"prior:{topic}"] + [f"pair:{topic}|{s}" for s in shapes]
         out.append(" ".join(tokens))
+    return out
+
+
+def document_shapes(paragraphs: Sequence[Paragraph]) -> list[list[str]]:
+    """paragraph_shapes of each paragraph, plus where it sits in the document: the title
+    (which rule 9 leaves 其他 however topical it sounds), the opening paragraph (which
+    rule 9 gives the topic) and the trailer (signature and date lines after the body)."""
+    from lawgov_cls.structure import find_title
+
+    title, _ = find_title(paragraphs)
+    opening = _opening_index(paragraphs)
+    last_body = max((i for i, p in enumerate(paragraphs)
+                     if not p.furniture and len(p.text) > _SHORT), default=len(paragraphs))
+    out = []
+    for i, p in enumerate(paragraphs):
+        text = p.text.strip()
+        if title and i < _TITLE_AREA and len(text) >= 4 and text in title:
+            out.append(["title"])
+        elif i > last_body and not p.furniture and len(text) <= _SHORT and not p.level:
+            out.append(["trailer"])
+        else:
+            out.append(paragraph_shapes(p.text, p.is_heading) + (["opening"] if i == opening else []))
     return out
 
 

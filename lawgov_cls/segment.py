@@ -56,6 +56,7 @@ _BREADCRUMB = re.compile(r"(>|»|│|\||›|/).*(>|»|│|\||›|/)")
 # A cell holding only a figure makes a separated line a table row, not navigation.
 _FIGURE_CELL = re.compile(r"(^|[>»│|›/])\s*[-+]?\d[\d.,%]*\s*(?=[>»│|›/]|$)")
 _MAX_FURNITURE_CHARS = 200
+_MAX_MENU_ITEM = 5  # characters of a navigation menu item
 _MAX_PREFIX_FURNITURE_CHARS = 80
 
 
@@ -148,9 +149,18 @@ def is_furniture(line: str) -> bool:
         if _FURNITURE_PREFIX.match(s):
             return True
         if (_BREADCRUMB.search(s) and not any(ch in s for ch in "。,;")
-                and not _FIGURE_CELL.search(s)):
+                and not _FIGURE_CELL.search(s) and not _table_row(s)):
             return True
     return False
+
+
+def _table_row(line: str) -> bool:
+    """A line of cells between | or │ with a long or numeric cell: a table row, whereas a
+    navigation menu has only short names ("首 页 │ 县委领导 │ 工作动态")."""
+    if not re.search(r"[|│]", line) or re.search(r"[>»›]", line):
+        return False
+    cells = [c.strip() for c in re.split(r"[|│]", line) if c.strip()]
+    return any(len(c.replace(" ", "")) > _MAX_MENU_ITEM or re.search(r"\d", c) for c in cells)
 
 
 def _wrap_width(lines: list[str]) -> int:
