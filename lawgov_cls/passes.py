@@ -1,0 +1,58 @@
+"""The two labelling passes over the authored and dev documents, and what they decided.
+
+``data/label_passes.csv`` holds, per paragraph, the writer's label (first pass), the label
+of an independent second annotator who saw the text but not the first label, and the
+final label: the agreed one, or, where they differed, the decision of an adjudicator who
+applied the codebook (with the rule and a reason). These functions summarise it for the
+datasheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from lawgov_cls.labels import LABELS
+
+DEFAULT_PASSES = Path(__file__).resolve().parent.parent / "data" / "label_passes.csv"
+
+
+def load_passes(path: str | Path = DEFAULT_PASSES) -> pd.DataFrame:
+    """The passes table, with a ``set`` column: writer letter and split of each document."""
+    passes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    name = passes["doc"].str.split("/").str[-1]
+    passes["writer"] = name.str.extract(r"^([A-Z])_")[0]
+    passes["split"] = passes["doc"].str.split("/").str[0]
+    return passes
+
+
+def _kappa(a: pd.Series, b: pd.Series) -> float:
+    from sklearn.metrics import cohen_kappa_score
+
+    return round(float(cohen_kappa_score(a, b, labels=list(LABELS))), 3)
+
+
+def agreement_table(passes: pd.DataFrame, by: str = "writer") -> pd.DataFrame:
+    """Per group and overall: paragraphs, primary-label agreement of the two passes,
+    Cohen's kappa, and how many labels the final decision changed from the first pass."""
+    rows = []
+    groups = list(passes.groupby(by, sort=True)) + [("all", passes)]
+    for name, part in groups:
+        rows.append({by: name, "paragraphs": len(part),
+                     "agreement": round(float((part["first_label"] == part["second_label"]).mean()), 3),
+                     "kappa": _kappa(part["first_label"], part["second_label"]),
+                     "adjudicated": int((part["decided"] == "adjudicated").sum()),
+                     "changed from first pass": int((part["first_label"] != part["label"]).sum())})
+    return pd.DataFrame(rows)
+
+
+def changes_table(passes: pd.DataFrame, top: int = 12) -> pd.DataFrame:
+    """The most frequent changes first label → final label, with an example each."""
+    changed = passes[passes["first_label"] != passes["label"]]
+    counts = (changed.groupby(["first_label", "label"]).size().sort_values(ascending=False)
+              .head(top).reset_index(name="paragraphs"))
+    counts["decided by (most often)"] = [
+        changed[(changed["first_label"] == a) & (changed["label"] == b)]["rule"]
+        .replace("", "agreed").mode().iloc[0] for a, b in zip(counts["first_label"], counts["label"])]
+    return counts.rename(columns={"first_label": "first pass", "label": "final"})
