@@ -27,6 +27,8 @@ _EXPORTS = {
     "report_coverage": "coverage", "summarize_coverage": "coverage", "Coverage": "coverage",
     "load_corpus": "corpus", "build_corpus": "corpus",
     "evaluate_corpus": "evaluate", "train_and_save": "evaluate", "compare_variants": "evaluate",
+    "review_reports": "review", "select_for_review": "review", "add_labels": "review",
+    "ReviewError": "review",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -217,6 +217,52 @@ def write_corpus(frame: pd.DataFrame, path: str | Path = DEFAULT_CORPUS) -> Path
     return Path(path)
 
 
+@dataclass(frozen=True)
+class Merge:
+    """The corpus after ``merge_reviewed`` and what changed."""
+
+    corpus: pd.DataFrame
+    added: int  # rows new to the corpus
+    replaced: int  # earlier reviewed rows of the same (doc, para), replaced
+    skipped: int  # rows whose text is already in another row of the corpus
+
+
+def merge_reviewed(corpus: pd.DataFrame, rows: pd.DataFrame) -> Merge:
+    """Add ``reviewed`` rows to the corpus: a row replaces the reviewed row with the same
+    (doc, para); a row whose text is already in another row is skipped, so that no
+    paragraph is counted twice (nor in two leave-one-report-out folds).
+
+    Non-reviewed rows keep their order; the reviewed rows follow, sorted by doc and para.
+    Raises CorpusError, changing nothing, when ``rows`` or the result breaks the schema.
+    """
+    rows = rows[COLUMNS].copy()
+    rows["para"] = rows["para"].astype(int)
+    if (rows["source"] != "reviewed").any():
+        raise CorpusError("rows to merge must have source 'reviewed'")
+    problems = validate_corpus(rows)
+    if problems:
+        raise CorpusError("; ".join(problems))
+    key = ["doc", "para"]
+    incoming = pd.MultiIndex.from_frame(rows[key])
+    current = pd.MultiIndex.from_frame(corpus[key])
+    same_key = current.isin(incoming)
+    if (same_key & (corpus["source"] != "reviewed").to_numpy()).any():
+        raise CorpusError("reviewed rows would replace seed or authored rows (same doc and para)")
+    known = set(corpus.loc[~same_key, "text"].str.strip())
+    new = rows[~rows["text"].str.strip().isin(known)]
+    replaced = current.isin(pd.MultiIndex.from_frame(new[key]))
+    kept = corpus[~replaced]
+    reviewed = kept["source"] == "reviewed"
+    merged = pd.concat([kept[~reviewed],
+                        pd.concat([kept[reviewed], new]).sort_values(key, kind="stable")],
+                       ignore_index=True)
+    problems = validate_corpus(merged)
+    if problems:
+        raise CorpusError("; ".join(problems))
+    return Merge(merged, added=len(new) - int(replaced.sum()), replaced=int(replaced.sum()),
+                 skipped=len(rows) - len(new))
+
+
 def label_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """Paragraph counts per label (rows) and source (columns), labels in canonical order."""
     table = pd.crosstab(frame["label"], frame["source"]).reindex(list(LABELS), fill_value=0)
