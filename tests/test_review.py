@@ -279,6 +279,18 @@ def test_review_goes_on_past_a_bad_file(checkout, tmp_path):
     assert "empty.txt" in result.output and book.exists()
 
 
+def test_simulation_runs_on_small_data(small_corpus):
+    from lawgov_cls.simulate import simulate_review
+
+    table = simulate_review(small_corpus, SEEDS[0].parent, sizes=(5,), random_seeds=(0, 1))
+    assert table["selection"].tolist() == ["none (first model)", "review rule",
+                                           "random, mean ± sd of 2 seeds", "every pool paragraph"]
+    assert table["corrected"].tolist()[:3] == [0, 5, 5]
+    assert 0 < float(table.loc[0, "macro_f1_tasks"]) <= 1
+    assert "±" in table.loc[2, "macro_f1_tasks"]
+    assert table.loc[1, "first_model_wrong"].endswith("%")
+
+
 @pytest.mark.parametrize("command", ["review", "add-labels"])
 def test_the_commands_have_help_with_an_example(command):
     result = run(command, "--help")
