@@ -264,7 +264,8 @@ def add_labels(workbook, data):
     except ReviewError as exc:
         for problem in exc.problems:
             click.echo(f"{workbook}: {problem}", err=True)
-        click.echo(f"refused: {len(exc.problems)} bad row(s); nothing was added to "
+        rows = sum(p.startswith("row ") for p in exc.problems)
+        click.echo(f"refused{f' ({rows} bad rows)' if rows else ''}: nothing was added to "
                    f"{paths.corpus}", err=True)
         sys.exit(2)
     except CorpusError as exc:

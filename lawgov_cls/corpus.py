@@ -6,7 +6,9 @@ Sources (the ``source`` column):
   splitter (the code tagging uses), labels kept in the corpus;
 - ``authored``: documents in ``data/authored/*.txt`` written by the team, one paragraph per
   line as ``LABEL[;ALSO...]<TAB>TEXT``, split by the same splitter;
-- ``reviewed``: paragraphs of real reports corrected by analysts (``lawgov-cls add-labels``);
+- ``reviewed``: paragraphs of real reports corrected by analysts (``lawgov-cls add-labels``),
+  ``doc`` ``reviewed/<doc as tagged>``; real report text, so each document is a
+  leave-one-report-out fold;
 - ``dev``: held-out documents in ``data/dev/*.txt`` (same format), only in ``data/dev.csv``,
   never used for training or for choosing settings.
 """

@@ -132,11 +132,15 @@ def random_selection(tagged: pd.DataFrame, n: int, seed: int,
 # --- the review workbook --------------------------------------------------------------
 
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Excel refuses cells over 32,767 characters.
+_EXCEL_MAX_CELL = 32_000
 
 
 def _set(cell, value) -> None:
     """Put ``value`` in a cell; text stays text (openpyxl would make ``=…`` a formula)."""
     if isinstance(value, str):
+        if len(value) > _EXCEL_MAX_CELL:
+            value = value[:_EXCEL_MAX_CELL] + "…"
         cell.value = _XML_ILLEGAL.sub("\ufffd", value)
         cell.data_type = "s"
     elif hasattr(value, "item"):  # numpy scalar
@@ -324,12 +328,14 @@ def read_review_workbook(path: str | os.PathLike) -> tuple[pd.DataFrame, int]:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(path)
     try:
         book = load_workbook(path, read_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReviewError(path, [f"not a readable .xlsx workbook ({type(exc).__name__})"]) from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ReviewError(path, ["not a readable .xlsx workbook (save it as .xlsx; "
+                                 f"{type(exc).__name__})"]) from None
     try:
         sheet = book[REVIEW_SHEET] if REVIEW_SHEET in book.sheetnames else book.worksheets[0]
         lines = sheet.iter_rows()

@@ -62,9 +62,10 @@ def simulate_review(corpus: pd.DataFrame, seed_dir: str | Path, pool: str = "sib
                     jobs: int = 1, progress: Callable[[str], None] = lambda m: None
                     ) -> pd.DataFrame:
     """One row per (selection, N): macro-F1 over the six tasks and accuracy on the held-out
-    seed reports, the gain over no correction, and the share of picked paragraphs the first
-    model had wrong (the corrections an analyst actually makes). Random selection is the
-    mean ± standard deviation over ``random_seeds``. ``corrected`` is per held-out report."""
+    seed reports, the gain over no correction, the share of picked paragraphs the first
+    model had wrong and their number over all folds (the corrections an analyst actually
+    makes). Random selection is the mean ± standard deviation over ``random_seeds``.
+    ``corrected`` is per held-out report."""
     from joblib import Parallel, delayed
 
     if pool not in POOLS:
@@ -121,7 +122,7 @@ def simulate_review(corpus: pd.DataFrame, seed_dir: str | Path, pool: str = "sib
             picked = [run[4] for run, _ in done if run[2] == seed and run[4] is not None]
             if picked:
                 both = pd.concat(picked)
-                wrong.append(float((both["label"] != both["true_label"]).mean()))
+                wrong.append((both["label"] != both["true_label"]).to_numpy())
         name = f"random, mean ± sd of {len(scores)} seeds" if strategy == "random" else strategy
         corrected = n if n is not None else round(len(seeds) * (len(docs) - 1) / len(docs))
         rows.append(_row(name, corrected, scores, baseline, wrong))
@@ -136,7 +137,7 @@ def _mean_sd(values: list[float], signed: bool = False) -> str:
 
 
 def _row(selection: str, corrected: int, scores: list[dict], baseline: dict,
-         wrong: list[float]) -> dict:
+         wrong: list[np.ndarray]) -> dict:
     f1 = [s["macro_f1_tasks"] for s in scores]
     acc = [s["accuracy"] for s in scores]
     return {
@@ -148,5 +149,6 @@ def _row(selection: str, corrected: int, scores: list[dict], baseline: dict,
             [v - baseline["macro_f1_tasks"] for v in f1], signed=True),
         "gain_accuracy": "" if not corrected else _mean_sd(
             [v - baseline["accuracy"] for v in acc], signed=True),
-        "first_model_wrong": "" if not wrong else f"{np.mean(wrong):.0%}",
+        "first_model_wrong": "" if not wrong else f"{np.mean([w.mean() for w in wrong]):.0%}",
+        "errors_found": "" if not wrong else f"{np.mean([w.sum() for w in wrong]):.0f}",
     }

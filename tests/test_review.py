@@ -138,10 +138,11 @@ def test_a_bad_row_is_named_by_its_row_number(picked, tmp_path, label, also, mes
     assert problem.startswith("row 4: ") and message in problem
 
 
-def test_a_file_that_is_not_a_review_workbook_is_refused(tmp_path):
-    (tmp_path / "x.xlsx").write_bytes(b"not a zip")
+@pytest.mark.parametrize("name", ["x.xlsx", "x.xls"])
+def test_a_file_that_is_not_a_review_workbook_is_refused(tmp_path, name):
+    (tmp_path / name).write_bytes(b"not a zip")
     with pytest.raises(ReviewError, match="not a readable"):
-        read_review_workbook(tmp_path / "x.xlsx")
+        read_review_workbook(tmp_path / name)
     from openpyxl import Workbook
 
     book = Workbook()
@@ -289,6 +290,7 @@ def test_simulation_runs_on_small_data(small_corpus):
     assert 0 < float(table.loc[0, "macro_f1_tasks"]) <= 1
     assert "±" in table.loc[2, "macro_f1_tasks"]
     assert table.loc[1, "first_model_wrong"].endswith("%")
+    assert 0 <= int(table.loc[1, "errors_found"]) <= 10  # 5 picked in each of 2 folds
 
 
 @pytest.mark.parametrize("command", ["review", "add-labels"])
