@@ -271,7 +271,7 @@ def add_labels(workbook, data):
     except CorpusError as exc:
         raise UserError(str(exc)) from None
     click.echo(f"added {result.added} reviewed rows, replaced {result.replaced}, skipped "
-               f"{result.skipped} already in the corpus ({result.empty} rows left empty); "
+               f"{result.skipped} already in the corpus or dev set ({result.empty} rows left empty); "
                f"{result.total} rows in {result.corpus}")
     if result.added or result.replaced:
         click.echo("retrain with: lawgov-cls train")

@@ -226,13 +226,14 @@ class Merge:
     corpus: pd.DataFrame
     added: int  # rows new to the corpus
     replaced: int  # earlier reviewed rows of the same (doc, para), replaced
-    skipped: int  # rows whose text is already in another row of the corpus
+    skipped: int  # rows whose text is already in another row, or held out
 
 
-def merge_reviewed(corpus: pd.DataFrame, rows: pd.DataFrame) -> Merge:
+def merge_reviewed(corpus: pd.DataFrame, rows: pd.DataFrame, held_out=()) -> Merge:
     """Add ``reviewed`` rows to the corpus: a row replaces the reviewed row with the same
     (doc, para); a row whose text is already in another row is skipped, so that no
-    paragraph is counted twice (nor in two leave-one-report-out folds).
+    paragraph is counted twice (nor in two leave-one-report-out folds), and so is a row
+    whose text is in ``held_out`` (the dev set's texts, never trained on).
 
     Non-reviewed rows keep their order; the reviewed rows follow, sorted by doc and para.
     Raises CorpusError, changing nothing, when ``rows`` or the result breaks the schema.
@@ -250,7 +251,7 @@ def merge_reviewed(corpus: pd.DataFrame, rows: pd.DataFrame) -> Merge:
     same_key = current.isin(incoming)
     if (same_key & (corpus["source"] != "reviewed").to_numpy()).any():
         raise CorpusError("reviewed rows would replace seed or authored rows (same doc and para)")
-    known = set(corpus.loc[~same_key, "text"].str.strip())
+    known = set(corpus.loc[~same_key, "text"].str.strip()) | {t.strip() for t in held_out}
     new = rows[~rows["text"].str.strip().isin(known)]
     replaced = current.isin(pd.MultiIndex.from_frame(new[key]))
     kept = corpus[~replaced]

@@ -394,14 +394,16 @@ def add_labels(workbook: str | os.PathLike, corpus_path: str | os.PathLike) -> A
 
     The whole workbook is checked first; with any bad row, ReviewError is raised and the
     corpus is not touched. A row replaces an earlier reviewed row of the same document and
-    paragraph; a row whose text is already in the corpus is skipped. The corpus is
-    rewritten atomically.
+    paragraph; a row whose text is already in the corpus, or in the held-out ``dev.csv``
+    beside it, is skipped. The corpus is rewritten atomically.
     """
     from lawgov_cls.corpus import load_corpus, merge_reviewed, write_corpus
 
     rows, empty = read_review_workbook(workbook)
     corpus = load_corpus(corpus_path)
-    merged = merge_reviewed(corpus, rows)
+    dev = Path(corpus_path).parent / "dev.csv"
+    held_out = load_corpus(dev, validate=False)["text"] if dev.is_file() else ()
+    merged = merge_reviewed(corpus, rows, held_out)
     if not merged.corpus.equals(corpus):
         write_corpus(merged.corpus, corpus_path)
     return AddResult(corpus=Path(corpus_path), added=merged.added, replaced=merged.replaced,

@@ -171,6 +171,8 @@ def test_merge_replaces_earlier_reviews_and_skips_known_text(small_corpus):
     assert reviewed[["para", "label", "also"]].values.tolist() == [[0, "执法", ""],
                                                                   [1, "决策", "监督"]]
     assert len(second.corpus) == len(small_corpus) + 2
+    held_out = merge_reviewed(small_corpus, first, held_out=["乙段落内容"])
+    assert (held_out.added, held_out.skipped) == (1, 1)  # the dev set is never trained on
     seed = small_corpus.iloc[0]
     with pytest.raises(CorpusError, match="source 'reviewed'"):
         merge_reviewed(small_corpus, pd.DataFrame([{**_reviewed(seed.doc, seed.para, "新", "执法"),
@@ -180,16 +182,25 @@ def test_merge_replaces_earlier_reviews_and_skips_known_text(small_corpus):
                                                              "执法")]))
 
 
+@pytest.fixture(scope="module")
+def tiny_corpus(small_corpus):
+    """Two seed reports and an authored row per document and label (every label, more
+    authored documents than cross-validation folds): quick to train and evaluate."""
+    authored = small_corpus[small_corpus["source"] == "authored"].groupby(["doc", "label"]).head(1)
+    return pd.concat([small_corpus[small_corpus["source"] == "seed"], authored],
+                     ignore_index=True)
+
+
 @pytest.fixture
-def checkout(small_corpus, small_model, tmp_path):
-    """A copy of the small corpus and a saved small model, never the repository's files."""
+def checkout(tiny_corpus, small_model, tmp_path):
+    """A corpus file and a saved model in tmp_path, never the repository's files."""
     data = tmp_path / "data" / "paragraphs.csv"
     data.parent.mkdir()
-    write_corpus(small_corpus, data)
+    write_corpus(tiny_corpus, data)
     return data, small_model.save(tmp_path / "m.skops")
 
 
-def test_the_whole_loop_through_the_cli(checkout, corpus, small_corpus, tmp_path):
+def test_the_whole_loop_through_the_cli(checkout, corpus, tiny_corpus, tmp_path):
     data, model_path = checkout
     reports = [SEEDS[2], SEEDS[4]]  # not in the small corpus
     book = tmp_path / "review.xlsx"
@@ -225,7 +236,7 @@ def test_the_whole_loop_through_the_cli(checkout, corpus, small_corpus, tmp_path
     metrics = json.loads((models / "metrics.json").read_text(encoding="utf-8"))
     # Reviewed documents are real report text: leave-one-report-out folds of their own.
     assert metrics["counts"]["real_documents"] == 2 + reviewed["doc"].nunique()
-    assert metrics["counts"]["real_paragraphs"] == (small_corpus["source"] == "seed").sum() + added
+    assert metrics["counts"]["real_paragraphs"] == (tiny_corpus["source"] == "seed").sum() + added
 
     new_model = models / "lawgov_cls.skops"
     result = run("tag", SEEDS[0], "--out", tmp_path / "out", "--model", new_model, "--quiet")
@@ -248,6 +259,20 @@ def test_a_workbook_with_a_bad_label_changes_nothing(checkout, picked, tmp_path)
     assert "nothing was added" in lines[-1] and "Traceback" not in result.output
     assert data.read_bytes() == before
     assert sorted(p.name for p in data.parent.iterdir()) == ["paragraphs.csv"]
+
+
+def test_add_labels_skips_text_of_the_dev_set(checkout, picked, tmp_path):
+    from lawgov_cls.review import add_labels
+
+    data, _ = checkout
+    dev = pd.DataFrame([_reviewed("dev/x.txt", 0, picked["text"].iloc[1], "执法")]).assign(
+        source="dev")
+    write_corpus(dev, data.parent / "dev.csv")
+    book = write_review_workbook(picked, tmp_path / "r.xlsx")
+    _fill(book, {2: ("决策", None), 3: ("执法", None)})
+    result = add_labels(book, data)
+    assert (result.added, result.skipped, result.empty) == (1, 1, 3)
+    assert picked["text"].iloc[1] not in set(load_corpus(data)["text"])
 
 
 def test_add_labels_outside_a_checkout_needs_data(picked, tmp_path, monkeypatch):
@@ -280,10 +305,10 @@ def test_review_goes_on_past_a_bad_file(checkout, tmp_path):
     assert "empty.txt" in result.output and book.exists()
 
 
-def test_simulation_runs_on_small_data(small_corpus):
+def test_simulation_runs_on_small_data(tiny_corpus):
     from lawgov_cls.simulate import simulate_review
 
-    table = simulate_review(small_corpus, SEEDS[0].parent, sizes=(5,), random_seeds=(0, 1))
+    table = simulate_review(tiny_corpus, SEEDS[0].parent, sizes=(5,), random_seeds=(0, 1))
     assert table["selection"].tolist() == ["none (first model)", "review rule",
                                            "random, mean ± sd of 2 seeds", "every pool paragraph"]
     assert table["corrected"].tolist()[:3] == [0, 5, 5]
