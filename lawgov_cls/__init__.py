@@ -32,6 +32,8 @@ _EXPORTS = {
     "structure_accuracy": "structure_eval",
     "load_corpus": "corpus", "build_corpus": "corpus",
     "evaluate_corpus": "evaluate", "train_and_save": "evaluate", "compare_variants": "evaluate",
+    "review_reports": "review", "select_for_review": "review", "add_labels": "review",
+    "ReviewError": "review",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -1,4 +1,4 @@
-"""Command line: ``lawgov-cls tag|coverage|train|evaluate``.
+"""Command line: ``lawgov-cls tag|coverage|train|evaluate|review|add-labels``.
 
 Each command parses its options, calls one library function and prints the result. Heavy
 imports happen inside the commands, so ``--help`` answers at once.
@@ -21,6 +21,8 @@ EXAMPLES = {
     "coverage": "lawgov-cls coverage inbox/ --out cov\n    lawgov-cls coverage inbox/ --out cov --deadline 03-01",
     "train": "lawgov-cls train\n    lawgov-cls train --data mydata/paragraphs.csv --models mymodels",
     "evaluate": "lawgov-cls evaluate\n    lawgov-cls evaluate --variants --out reports/",
+    "review": "lawgov-cls review inbox/ --out review.xlsx --n 50",
+    "add-labels": "lawgov-cls add-labels review.xlsx\n    lawgov-cls add-labels review.xlsx --data mydata/paragraphs.csv",
 }
 
 
@@ -256,6 +258,85 @@ def evaluate(data, variants, out_dir, quiet):
     except CorpusError as exc:
         raise UserError(str(exc)) from None
     click.echo(result.report)
+
+
+@cli.command(help=_help("review", "Pick the N paragraphs of the reports in INPUT most worth a "
+                        "human look and write them to an Excel workbook to correct.\n\n"
+                        "Picks the paragraphs whose two most probable labels are closest, "
+                        "reports taking turns, page furniture and very short lines excluded. "
+                        "Fill the label_corrected column (a drop-down of the labels), then run "
+                        "`lawgov-cls add-labels` on the workbook. Exit code 0, 1 when some "
+                        "files could not be read, 2 for usage errors."))
+@_input_arg
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Review workbook to write (.xlsx).")
+@click.option("--n", "n", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Paragraphs to pick.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --out workbook.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
+              help="Model file (.skops) instead of the bundled one.")
+@click.option("--trust-model", is_flag=True,
+              help="Allow a joblib/pickle --model, which runs code when loaded.")
+def review(inputs, out_path, n, jobs, force, quiet, model_path, trust_model):
+    from lawgov_cls.review import review_reports
+
+    if out_path.suffix.lower() != ".xlsx":
+        raise UserError(f"--out {out_path}: the review workbook must be an .xlsx file")
+    if out_path.exists() and not force:
+        raise UserError(f"--out {out_path} exists (a filled workbook would be lost); "
+                        "use --force to overwrite it")
+    model = _load(model_path, trust_model)
+    result = review_reports(model, inputs, out_path, n=n, jobs=jobs,
+                            progress=not quiet and sys.stderr.isatty())
+    for path, reason in result.errors:
+        click.echo(f"error: {path}: {reason}", err=True)
+    if result.path is None:
+        click.echo(f"no paragraph to review in {result.tagged} tagged of {result.files} files; "
+                   "nothing written", err=True)
+    elif not quiet:
+        reports = result.picked["doc"].nunique()
+        click.echo(f"picked {len(result.picked)} of {result.candidates} paragraphs from "
+                   f"{reports} of {result.tagged} reports; {len(result.errors)} files failed")
+        click.echo(f"  review workbook: {result.path}")
+        click.echo("fill label_corrected, then: lawgov-cls add-labels " + str(result.path))
+    sys.exit(result.exit_code)
+
+
+@cli.command("add-labels", help=_help(
+    "add-labels", "Add the corrected rows of a review workbook to the labelled corpus.\n\n"
+    "Every filled label_corrected (and also) is checked against the label set; with any bad "
+    "row nothing is written, each bad row is listed and the exit code is 2. Rows go in with "
+    "source=reviewed and doc=reviewed/<doc>; a row replaces an earlier reviewed one of the "
+    "same doc and para. Retrain with `lawgov-cls train` afterwards."))
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="Labelled corpus CSV to add to "
+                   "[default: data/paragraphs.csv of the checkout in the current directory].")
+def add_labels(workbook, data):
+    from lawgov_cls.corpus import CorpusError
+    from lawgov_cls.review import ReviewError
+    from lawgov_cls.review import add_labels as add_reviewed
+
+    paths = _paths(data, None, need_models=False)
+    try:
+        result = add_reviewed(workbook, paths.corpus)
+    except ReviewError as exc:
+        for problem in exc.problems:
+            click.echo(f"{workbook}: {problem}", err=True)
+        rows = sum(p.startswith("row ") for p in exc.problems)
+        click.echo(f"refused{f' ({rows} bad rows)' if rows else ''}: nothing was added to "
+                   f"{paths.corpus}", err=True)
+        sys.exit(2)
+    except CorpusError as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"added {result.added} reviewed rows, replaced {result.replaced}, skipped "
+               f"{result.skipped} already in the corpus or dev set ({result.empty} rows left empty); "
+               f"{result.total} rows in {result.corpus}")
+    if result.added or result.replaced:
+        click.echo("retrain with: lawgov-cls train")
 
 
 def main() -> None:

@@ -6,7 +6,9 @@ Sources (the ``source`` column):
   splitter (the code tagging uses), labels kept in the corpus;
 - ``authored``: documents in ``data/authored/*.txt`` written by the team, one paragraph per
   line as ``LABEL[;ALSO...]<TAB>TEXT``, split by the same splitter;
-- ``reviewed``: paragraphs of real reports corrected by analysts (``lawgov-cls add-labels``);
+- ``reviewed``: paragraphs of real reports corrected by analysts (``lawgov-cls add-labels``),
+  ``doc`` ``reviewed/<doc as tagged>``; real report text, so each document is a
+  leave-one-report-out fold;
 - ``dev``: held-out documents in ``data/dev/*.txt`` (same format), only in ``data/dev.csv``,
   never used for training or for choosing settings.
 """
@@ -215,6 +217,53 @@ def write_corpus(frame: pd.DataFrame, path: str | Path = DEFAULT_CORPUS) -> Path
     with atomic_path(path) as tmp:
         frame[COLUMNS].to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
     return Path(path)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """The corpus after ``merge_reviewed`` and what changed."""
+
+    corpus: pd.DataFrame
+    added: int  # rows new to the corpus
+    replaced: int  # earlier reviewed rows of the same (doc, para), replaced
+    skipped: int  # rows whose text is already in another row, or held out
+
+
+def merge_reviewed(corpus: pd.DataFrame, rows: pd.DataFrame, held_out=()) -> Merge:
+    """Add ``reviewed`` rows to the corpus: a row replaces the reviewed row with the same
+    (doc, para); a row whose text is already in another row is skipped, so that no
+    paragraph is counted twice (nor in two leave-one-report-out folds), and so is a row
+    whose text is in ``held_out`` (the dev set's texts, never trained on).
+
+    Non-reviewed rows keep their order; the reviewed rows follow, sorted by doc and para.
+    Raises CorpusError, changing nothing, when ``rows`` or the result breaks the schema.
+    """
+    rows = rows[COLUMNS].copy()
+    rows["para"] = rows["para"].astype(int)
+    if (rows["source"] != "reviewed").any():
+        raise CorpusError("rows to merge must have source 'reviewed'")
+    problems = validate_corpus(rows)
+    if problems:
+        raise CorpusError("; ".join(problems))
+    key = ["doc", "para"]
+    incoming = pd.MultiIndex.from_frame(rows[key])
+    current = pd.MultiIndex.from_frame(corpus[key])
+    same_key = current.isin(incoming)
+    if (same_key & (corpus["source"] != "reviewed").to_numpy()).any():
+        raise CorpusError("reviewed rows would replace seed or authored rows (same doc and para)")
+    known = set(corpus.loc[~same_key, "text"].str.strip()) | {t.strip() for t in held_out}
+    new = rows[~rows["text"].str.strip().isin(known)]
+    replaced = current.isin(pd.MultiIndex.from_frame(new[key]))
+    kept = corpus[~replaced]
+    reviewed = kept["source"] == "reviewed"
+    merged = pd.concat([kept[~reviewed],
+                        pd.concat([kept[reviewed], new]).sort_values(key, kind="stable")],
+                       ignore_index=True)
+    problems = validate_corpus(merged)
+    if problems:
+        raise CorpusError("; ".join(problems))
+    return Merge(merged, added=len(new) - int(replaced.sum()), replaced=int(replaced.sum()),
+                 skipped=len(rows) - len(new))
 
 
 def label_counts(frame: pd.DataFrame) -> pd.DataFrame:
