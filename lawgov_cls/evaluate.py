@@ -104,15 +104,19 @@ def authored_folds(corpus: pd.DataFrame, folds: int = CV_FOLDS) -> list[list[str
     """Authored documents dealt into ``folds`` groups, whole documents, deterministic."""
     docs = sorted(corpus.loc[corpus["source"] == "authored", "doc"].unique())
     order = np.random.RandomState(0).permutation(len(docs))
-    return [[docs[j] for j in order[k::folds]] for k in range(folds)]
+    # Fewer documents than folds: one document per fold, no empty folds.
+    return [[docs[j] for j in order[k::folds]] for k in range(min(folds, len(docs)))]
 
 
 def grouped_cv_predictions(corpus: pd.DataFrame, config: ModelConfig = ModelConfig(),
                            folds: int = CV_FOLDS, progress: Progress = _quiet) -> pd.DataFrame:
     """Held-out predictions for every authored paragraph, whole documents per fold."""
     parts = []
-    for i, held_out in enumerate(authored_folds(corpus, folds), 1):
-        progress(f"grouped cross-validation: fold {i}/{folds}")
+    groups = authored_folds(corpus, folds)
+    if not groups:
+        return pd.DataFrame(columns=["doc", "para", "label", "pred", "confidence"])
+    for i, held_out in enumerate(groups, 1):
+        progress(f"grouped cross-validation: fold {i}/{len(groups)}")
         pipeline = fit_pipeline(_train_rows(corpus, held_out), config)
         parts.append(predict_rows(pipeline, corpus[corpus["doc"].isin(held_out)]))
     return pd.concat(parts, ignore_index=True)

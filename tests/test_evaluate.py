@@ -62,3 +62,13 @@ def test_coverage_counts_shares_and_missing_labels():
     by_label = cov.by_label.set_index("label")
     assert list(by_label.index) == list(TASK_LABELS)
     assert by_label.loc["执法", "reports_covering"] == 1 and by_label.loc["决策", "reports_missing"] == 2
+
+
+def test_grouped_folds_are_whole_documents_and_never_empty(corpus):
+    from lawgov_cls.evaluate import authored_folds
+
+    folds = authored_folds(corpus)
+    docs = [d for fold in folds for d in fold]
+    assert len(docs) == len(set(docs)) == corpus.loc[corpus["source"] == "authored", "doc"].nunique()
+    few = corpus[corpus["doc"].isin(docs[:3])]
+    assert [len(f) for f in authored_folds(few)] == [1, 1, 1]
