@@ -11,7 +11,7 @@ the found title line or inside it (see lawgov_cls.structure_eval._same_title).
 
 import argparse
 
-from lawgov_cls.evaluate import markdown_table
+from lawgov_cls.card import markdown_table
 from lawgov_cls.structure_eval import (compare, load_structure_labels, predict_structure,
                                        structure_accuracy)
 
