@@ -61,10 +61,10 @@ def _blank(value):
 class HtmlReport:
     """Sections added one report at a time; ``close(result)`` writes the page atomically."""
 
-    def __init__(self, path: str | os.PathLike, options, max_paragraphs: int = MAX_HTML_PARAGRAPHS):
+    def __init__(self, path: str | os.PathLike, options, max_paragraphs: int | None = None):
         self.path = Path(path)
         self.options = options
-        self.max_paragraphs = max_paragraphs
+        self.max_paragraphs = MAX_HTML_PARAGRAPHS if max_paragraphs is None else max_paragraphs
         self._env = _environment()
         self._section = self._env.get_template("report_section.html.j2")
         self.shown = 0  # paragraphs shown so far
