@@ -170,6 +170,8 @@ def tag_batch(model, inputs, out_dir, options: TagOptions | None = None, stdin=N
     listed in ``errors``; an output that cannot be written raises OutputError (checked
     before any file is tagged).
     """
+    if isinstance(options, str):  # tag_batch(model, inputs, out, "xlsx"), as before TagOptions
+        options, overrides = None, {"fmt": options, **overrides}
     options = dataclasses.replace(options or TagOptions(), **overrides)
     if not hasattr(out_dir, "write"):
         out_dir = Path(out_dir)

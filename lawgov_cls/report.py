@@ -24,12 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from lawgov_cls import __version__
 from lawgov_cls.coverage import count_column, share_column
 from lawgov_cls.labels import LABELS, TASK_LABELS
 from lawgov_cls.output import _finish, _temp_beside, _writing
 
-#: Paragraphs shown inline, over the whole page (about 10 MB of HTML; see README).
-MAX_HTML_PARAGRAPHS = 60_000
+#: Paragraphs shown, over the whole page: about 19 MB of HTML, which headless Chromium draws
+#: in about 7 s (train/bench_outputs.py; see README).
+MAX_HTML_PARAGRAPHS = 40_000
 _LABEL_INDEX = {label: k for k, label in enumerate(LABELS)}
 _TASK_INDEX = {label: k for k, label in enumerate(TASK_LABELS)}
 # Heatmap colour: a share of this much or more gets the darkest blue.
@@ -85,7 +87,7 @@ class HtmlReport:
         for label, para in zip(labels, paras):
             if label in _TASK_INDEX and label not in anchors:
                 anchors[label] = f"r{n}-p{para}"
-        show = self.shown + len(frame) <= self.max_paragraphs
+        show = not self.hidden and self.shown + len(frame) <= self.max_paragraphs
         if show:
             self.shown += len(frame)
             paragraphs = zip(paras, [_LABEL_INDEX[l] for l in labels], labels,
@@ -127,8 +129,6 @@ class HtmlReport:
             "reports": 0, "reports_missing_a_task": 0, "paragraphs": 0}
         batch_cells = [{"pct": _pct(batch.get(share_column(t), 0.0)),
                         "style": _cell_style(batch.get(share_column(t), 0.0))} for t in TASK_LABELS]
-        from lawgov_cls import __version__
-
         return self._env.get_template("report_head.html.j2").render(
             title="lawgov_cls · coverage of the 纲要 tasks", version=__version__,
             generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), labels=LABELS,
@@ -150,7 +150,7 @@ class HtmlReport:
                 tmp = _temp_beside(self.path)
                 tail = self._env.get_template("report_tail.html.j2").render(
                     hidden=self.hidden, budget=f"{self.max_paragraphs:,}",
-                    version=__import__("lawgov_cls").__version__)
+                    version=__version__)
                 with _writing(self.path), open(tmp, "w", encoding="utf-8") as out:
                     out.write(self._head(result))
                     self._sections.seek(0)

@@ -38,7 +38,7 @@ _SCALE_MAX = "#63BE7B"
 _WIDTHS = {"doc": 20, "title": 26, "issuer": 16, "year": 5, "missing": 10, "thin": 8,
            "heading": 22, "text": 80, "evidence": 26, "label": 8, "para": 5,
            "path": 50, "reason": 80, "genre": 10, "published": 10, "parts_missing": 12,
-           "late": 6, "furniture": 9, "review": 7, "confidence": 8, "paragraphs": 9,
+           "late": 6, "furniture": 9, "review": 7, "confidence": 10, "paragraphs": 9,
            "chars": 8}
 _LINE_HEIGHT = 13.0  # points per line of 10-point text
 _MAX_ROW_HEIGHT = 409.0  # Excel's limit

@@ -3,7 +3,8 @@
     python train/render_outputs.py              # writes docs/*.png
     python train/render_outputs.py --out DIR    # elsewhere
 
-Tags the seed reports with the bundled model (``lawgov-cls tag seeds --format xlsx``),
+Tags the seed reports with the bundled model (``lawgov-cls tag seeds --format xlsx
+--review-below 0.8``, so that some paragraphs are flagged for review),
 converts results.xlsx to PDF with LibreOffice and its pages to PNG with pdftoppm (as the
 workbook prints: landscape, one page wide), and screenshots report.html with headless
 Chromium (the overview, and a report's paragraphs). Needs the system packages
@@ -81,8 +82,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         out = work / "out"
+        # --review-below 0.8: the seeds are tagged confidently, and the images should show
+        # what a paragraph flagged for review looks like.
         subprocess.run([sys.executable, "-m", "lawgov_cls", "tag", str(ROOT / "seeds"), "--out",
-                        str(out), "--format", "xlsx", "--quiet"], check=True)
+                        str(out), "--format", "xlsx", "--review-below", "0.8", "--quiet"],
+                       check=True)
         pdf = workbook_pages(out / "results.xlsx", work)
         pages = pdf_pages(pdf)
         # Each sheet prints its name in the page header ("lawgov_cls — paragraphs").
