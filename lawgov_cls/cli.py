@@ -208,7 +208,8 @@ def _run_batch(inputs, out_dir, force, quiet, model_path, trust_model, review_be
     except OutputError as exc:
         raise UserError(str(exc)) from None
     except KeyboardInterrupt:
-        click.echo("\ninterrupted: no output written", err=True)
+        # Folder outputs are all or nothing; rows already sent to a pipe cannot be taken back.
+        click.echo("\ninterrupted" + ("" if to_stdout else ": no output written"), err=True)
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         # The reader of --out - stopped (| head): nothing more to say, as a shell would do.
