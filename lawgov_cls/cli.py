@@ -17,8 +17,10 @@ import click
 from lawgov_cls.labels import DESCRIPTIONS, LABELS
 
 EXAMPLES = {
-    "tag": "lawgov-cls tag seeds --out out\n    lawgov-cls tag inbox/ a.docx --out out --format xlsx --jobs 2 --force",
-    "coverage": "lawgov-cls coverage inbox/ --out cov\n    lawgov-cls coverage inbox/ --out cov --deadline 03-01",
+    "tag": ("lawgov-cls tag seeds --out out\n    lawgov-cls tag inbox/ a.docx --out out --format xlsx "
+            "--jobs 2 --force\n    cat report.txt | lawgov-cls tag - --out - --format jsonl | jq .label"),
+    "coverage": ("lawgov-cls coverage inbox/ --out cov\n    lawgov-cls coverage inbox/ --out cov "
+                 "--deadline 03-01 --min-share 0.05 --min-paragraphs 2"),
     "train": "lawgov-cls train\n    lawgov-cls train --data mydata/paragraphs.csv --models mymodels",
     "evaluate": "lawgov-cls evaluate\n    lawgov-cls evaluate --variants --out reports/",
     "review": "lawgov-cls review inbox/ --out review.xlsx --n 50",
@@ -26,10 +28,12 @@ EXAMPLES = {
 }
 
 
-#: Exit codes: every file tagged, some inputs failed, usage or output error, Ctrl-C.
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-#: Seconds per file by default (tag.DEFAULT_TIMEOUT; repeated so that --help stays light).
+#: Exit codes: every file tagged, some inputs failed, usage or output error, Ctrl-C, and the
+#: reader of --out - gone (as a process killed by SIGPIPE).
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+#: Defaults repeated from tag.py and coverage.py so that --help stays light (a test checks).
 DEFAULT_TIMEOUT = 120.0
+DEFAULT_MIN_SHARE, DEFAULT_MIN_PARAGRAPHS = 0.02, 1
 
 
 class UserError(click.ClickException):
@@ -71,7 +75,9 @@ cli.help = ("Tag paragraphs of 法治政府建设 reports with the 纲要 task t
             "\b\nLabels:" + "".join(f"\n  {l}: {DESCRIPTIONS[l]}" for l in LABELS))
 
 _input_arg = click.argument("inputs", nargs=-1, required=True, metavar="INPUT...",
-                            type=click.Path(exists=True, path_type=Path))
+                            type=click.Path(exists=True, allow_dash=True, path_type=Path))
+#: Reports named in the terminal summary of the ones that miss a task.
+SUMMARY_REPORTS = 20
 
 
 def _deadline(ctx, param, value):
@@ -86,12 +92,16 @@ def _deadline(ctx, param, value):
 def _batch_options(func):
     options = [
         click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-                     help="Output directory (created if missing)."),
+                     help="Output directory (created if missing); - writes only the table "
+                          "to standard output (csv or jsonl)."),
         click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xlsx"]),
-                     default="csv", show_default=True, help="Output table format."),
+                     default="csv", show_default=True,
+                     help="Table format; xlsx writes one workbook, results.xlsx."),
         click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Worker processes."),
-        click.option("--force", is_flag=True, help="Write into an existing non-empty --out."),
+        click.option("--force", is_flag=True,
+                     help="Write into an existing non-empty --out, replacing the outputs of "
+                          "an earlier run (other files are left alone)."),
         click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary."),
         click.option("--max-mb", type=click.FloatRange(min=0.001), default=20.0,
                      show_default=True,
@@ -104,6 +114,13 @@ def _batch_options(func):
         click.option("--review-below", type=click.FloatRange(0, 1), default=None,
                      help="Mark paragraphs with confidence below this for review "
                           "[default: 0.5]."),
+        click.option("--min-share", type=click.FloatRange(0, 1), default=DEFAULT_MIN_SHARE,
+                     show_default=True,
+                     help="A task counts as covered with at least this share of a report's "
+                          "characters (0.02 = 2%) ..."),
+        click.option("--min-paragraphs", type=click.IntRange(min=1),
+                     default=DEFAULT_MIN_PARAGRAPHS, show_default=True,
+                     help="... and at least this many paragraphs."),
         click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
                      help="Model file (.skops) instead of the bundled one."),
         click.option("--trust-model", is_flag=True,
@@ -135,66 +152,123 @@ def _check_out_dir(out_dir: Path, force: bool) -> None:
     except OSError as exc:
         raise UserError(f"--out {out_dir} cannot be read ({exc.strerror})") from None
     if non_empty and not force:
-        raise UserError(f"--out {out_dir} exists and is not empty; use --force to write into it")
+        raise UserError(f"--out {out_dir} exists and is not empty; use --force to replace "
+                        "the outputs of the earlier run")
 
 
-def _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below,
-               model_path, trust_model, deadline, write_paragraphs: bool) -> None:
+def _summary(result, err: bool) -> None:
+    """The terminal summary: per-task table, structure, the reports that miss tasks, files."""
+    from lawgov_cls.card import markdown_table
+
+    echo = lambda text="": click.echo(text, err=err)  # noqa: E731
+    echo(markdown_table(result.coverage.by_label))
+    echo("\n".join(result.structure.lines()))
+    missing = result.coverage.missing_by_report()
+    echo(f"reports missing a task: {len(missing)} of {result.tagged}")
+    for doc, tasks in missing[:SUMMARY_REPORTS]:
+        echo(f"  {doc}: {' '.join(tasks)}")
+    if len(missing) > SUMMARY_REPORTS:
+        echo(f"  … {len(missing) - SUMMARY_REPORTS} more: see the coverage table")
+    echo(f"tagged {result.tagged} of {result.files} files, {result.paragraphs} paragraphs; "
+         f"{len(result.errors)} failed")
+    for name, path in result.outputs.items():
+        echo(f"  {name}: {path}")
+
+
+def _stdout_text():
+    import io
+
+    # UTF-8 whatever the locale; the binary stream stays open for click when we are done.
+    return io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
+                            write_through=True)
+
+
+def _run_batch(inputs, out_dir, force, quiet, model_path, trust_model, review_below, max_mb,
+               timeout, **options) -> None:
+    from lawgov_cls.batch import TagOptions, tag_batch
     from lawgov_cls.output import OutputError
-    from lawgov_cls.tag import REVIEW_THRESHOLD, tag_batch
+    from lawgov_cls.tag import REVIEW_THRESHOLD
 
-    _check_out_dir(out_dir, force)
+    to_stdout = str(out_dir) == "-"
+    if to_stdout and options["fmt"] == "xlsx":
+        raise UserError("--out - writes csv or jsonl to standard output, not a workbook; "
+                        "use --format csv or jsonl, or an --out folder")
+    if sum(str(i) == "-" for i in inputs) > 1:
+        raise UserError("- (standard input) may be given once")
+    if not to_stdout:
+        _check_out_dir(out_dir, force)
+    settings = TagOptions(max_bytes=int(max_mb * 2**20), timeout=timeout or None,
+                          review_threshold=(REVIEW_THRESHOLD if review_below is None
+                                            else review_below),
+                          progress=not quiet and sys.stderr.isatty(), **options)
+    stream = _stdout_text() if to_stdout else None
     try:
         with _terminate_cleanly():
             model = _load(model_path, trust_model)
-            result = tag_batch(model, inputs, out_dir, fmt=fmt, jobs=jobs,
-                               max_bytes=int(max_mb * 2**20),
-                               review_threshold=(REVIEW_THRESHOLD if review_below is None
-                                                 else review_below),
-                               progress=not quiet and sys.stderr.isatty(),
-                               write_paragraphs=write_paragraphs, timeout=timeout or None,
-                               deadline=deadline)
+            result = tag_batch(model, inputs, stream or out_dir, settings,
+                               stdin=sys.stdin.buffer if "-" in map(str, inputs) else None)
     except OutputError as exc:
         raise UserError(str(exc)) from None
     except KeyboardInterrupt:
-        click.echo("\ninterrupted: no output written", err=True)
+        # Folder outputs are all or nothing; rows already sent to a pipe cannot be taken back.
+        click.echo("\ninterrupted" + ("" if to_stdout else ": no output written"), err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader of --out - stopped (| head): nothing more to say, as a shell would do.
+        _silence_stdout()
+        sys.exit(EXIT_BROKEN_PIPE)
+    finally:
+        if stream is not None:
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                stream.detach()
     for path, reason in result.errors:
         click.echo(f"error: {path}: {reason}", err=True)
     if not quiet:
-        from lawgov_cls.card import markdown_table
-
-        click.echo(markdown_table(result.coverage.by_label))
-        click.echo("\n".join(result.structure.lines()))
-        click.echo(f"tagged {result.tagged} of {result.files} files, {result.paragraphs} "
-                   f"paragraphs; {len(result.errors)} failed")
-        for name, path in result.outputs.items():
-            click.echo(f"  {name}: {path}")
+        _summary(result, err=to_stdout)
     sys.exit(result.exit_code)
 
 
-@cli.command(help=_help("tag", "Tag every paragraph of the reports in INPUT (files or folders).\n\n"
-                        "Writes paragraphs.FMT (one row per paragraph), coverage.FMT, "
-                        "coverage_by_label.FMT and errors.csv into --out. Exit code 0 when "
-                        "every file was tagged, 1 when some failed (listed in errors.csv), "
-                        "2 for usage or output errors, 130 on Ctrl-C."))
+def _silence_stdout() -> None:
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+_TAG_HELP = ("Tag every paragraph of the reports in INPUT (files or folders; - reads one "
+             "report from standard input).\n\n"
+             "Writes into --out: paragraphs.FMT (one row per paragraph), coverage.FMT (one row "
+             "per report), coverage_by_label.FMT, coverage_batch.FMT and errors.csv, or with "
+             "--format xlsx one workbook, results.xlsx, with a sheet per table; and report.html "
+             "(a heatmap of reports x tasks and every report with its paragraphs coloured by "
+             "label). --out - writes only the paragraph table to standard output. Exit code 0 "
+             "when every file was tagged, 1 when some failed (listed in errors), 2 for usage or "
+             "output errors, 130 on Ctrl-C.")
+
+
+@cli.command(help=_help("tag", _TAG_HELP))
 @_input_arg
 @_batch_options
-def tag(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below, model_path,
-        trust_model, deadline):
-    _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below,
-               model_path, trust_model, deadline, write_paragraphs=True)
+def tag(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below, min_share,
+        min_paragraphs, model_path, trust_model, deadline):
+    _run_batch(inputs, out_dir, force, quiet, model_path, trust_model, review_below, max_mb,
+               timeout, fmt=fmt, jobs=jobs, deadline=deadline, min_share=min_share,
+               min_paragraphs=min_paragraphs, write_paragraphs=True)
 
 
 @cli.command(help=_help("coverage", "Coverage of the six 纲要 tasks per report and per batch.\n\n"
-                        "Writes coverage.FMT (one row per report plus a batch row), "
-                        "coverage_by_label.FMT and errors.csv into --out."))
+                        "Writes coverage.FMT (one row per report), coverage_by_label.FMT, "
+                        "coverage_batch.FMT (the batch totals), errors.csv and report.html into "
+                        "--out (--format xlsx: results.xlsx); --out - writes only the coverage "
+                        "table to standard output."))
 @_input_arg
 @_batch_options
 def coverage(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below,
-             model_path, trust_model, deadline):
-    _run_batch(inputs, out_dir, fmt, jobs, force, quiet, max_mb, timeout, review_below,
-               model_path, trust_model, deadline, write_paragraphs=False)
+             min_share, min_paragraphs, model_path, trust_model, deadline):
+    _run_batch(inputs, out_dir, force, quiet, model_path, trust_model, review_below, max_mb,
+               timeout, fmt=fmt, jobs=jobs, deadline=deadline, min_share=min_share,
+               min_paragraphs=min_paragraphs, write_paragraphs=False)
 
 
 def _paths(data: Path | None, models_dir: Path | None, need_models: bool):

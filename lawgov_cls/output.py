@@ -1,7 +1,8 @@
 """Writing result tables: atomically (temp file, then rename), as CSV, JSON lines or Excel.
 
-``TableWriter`` streams rows to disk one report at a time, so a batch of thousands of
-reports never sits in memory at once. Outputs never run code when opened: Excel cells are
+``TableWriter`` streams rows to disk (or standard output) one report at a time, so a batch
+of thousands of reports never sits in memory at once; workbook.py writes the Excel
+workbook. Outputs never run code when opened: Excel cells are
 written as text, never as formulas, and CSV cells that a spreadsheet would read as a
 formula (a leading ``=``, ``+``, ``-``, ``@``, tab or CR) get a leading ``'`` as OWASP's
 CSV-injection guidance describes. A failure to write (read-only or full disk, --out
@@ -23,10 +24,6 @@ import pandas as pd
 FORMATS = ("csv", "jsonl", "xlsx")
 # Excel refuses cells over 32,767 characters.
 _EXCEL_MAX_CELL = 32_000
-# Column widths (in Excel character units) by column name; a write-only sheet needs them
-# before the first row, so they are fixed per column rather than measured.
-_EXCEL_WIDTHS = {"text": 90, "heading": 36, "doc": 32, "evidence": 36, "missing": 30,
-                 "path": 50, "reason": 70}
 
 
 # Characters a spreadsheet reads as the start of a formula (OWASP, CSV injection).
@@ -129,63 +126,53 @@ def _cell(value):
     return value
 
 
-def _excel_cell(sheet, value):
-    """A cell for a write-only sheet; text is always text, never a formula."""
-    value = _cell(value)
-    if not isinstance(value, str):
-        return value
-    from openpyxl.cell import WriteOnlyCell
-
+def excel_text(value: str) -> str:
+    """Text an Excel cell can hold: at most 32,000 characters, control characters and lone
+    surrogates as visible escapes."""
     if len(value) > _EXCEL_MAX_CELL:
         value = value[:_EXCEL_MAX_CELL] + "…"
-    cell = WriteOnlyCell(sheet, _xml_text(value))
-    cell.data_type = "s"  # openpyxl would make "=..." a formula
-    return cell
+    return _xml_text(value)
 
 
 class TableWriter:
-    """Append DataFrames with the same columns to one output file, atomically on close.
+    """Append DataFrames with the same columns to one CSV or JSON lines output.
 
-    CSV is written with a BOM so that Excel and WPS open the Chinese text correctly.
+    To a file: atomically on close, CSV with a BOM so that Excel and WPS open the Chinese
+    text correctly. To a text ``stream`` (standard output): as the rows come, no BOM.
+    Excel workbooks are written by workbook.ResultsWorkbook.
     """
 
-    def __init__(self, path: str | os.PathLike, fmt: str, columns: list[str]):
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
-        self.path, self.fmt, self.columns = Path(path), fmt, list(columns)
+    def __init__(self, path: str | os.PathLike | None, fmt: str, columns: list[str],
+                 stream=None):
+        if fmt not in ("csv", "jsonl"):
+            raise ValueError(f"TableWriter writes csv or jsonl, not {fmt!r}")
+        self.path, self.fmt, self.columns = (Path(path) if path else None), fmt, list(columns)
+        self._stream = stream
+        if stream is not None:
+            self._tmp, self._file = None, stream
+            self._header()
+            return
         self._tmp = _temp_beside(self.path)
         try:
             with _writing(self.path):
-                self._open()
+                encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+                # backslashreplace: a stray surrogate (an undecodable name) must not lose the table.
+                self._file = open(self._tmp, "w", encoding=encoding, errors="backslashreplace",
+                                  newline="")
+                self._header()
         except BaseException:
             _finish(self._tmp, self.path, ok=False)
             raise
 
-    def _open(self) -> None:
-        fmt = self.fmt
-        if fmt == "xlsx":
-            from openpyxl import Workbook
-            from openpyxl.utils import get_column_letter
-
-            self._book = Workbook(write_only=True)
-            self._sheet = self._book.create_sheet(self.path.stem)
-            self._sheet.freeze_panes = "A2"
-            for j, name in enumerate(self.columns, 1):
-                width = _EXCEL_WIDTHS.get(name, max(8, _display_width(name) + 2))
-                self._sheet.column_dimensions[get_column_letter(j)].width = width
-            self._sheet.append([_excel_cell(self._sheet, c) for c in self.columns])
-        else:
-            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-            # backslashreplace: a stray surrogate (an undecodable name) must not lose the table.
-            self._file = open(self._tmp, "w", encoding=encoding, errors="backslashreplace",
-                              newline="")
-            if fmt == "csv":
-                pd.DataFrame(columns=[csv_safe(c) for c in self.columns]).to_csv(
-                    self._file, index=False)
+    def _header(self) -> None:
+        if self.fmt == "csv":
+            pd.DataFrame(columns=[csv_safe(c) for c in self.columns]).to_csv(
+                self._file, index=False)
 
     def write(self, frame: pd.DataFrame) -> None:
         frame = frame.reindex(columns=self.columns)
-        with _writing(self.path):
+        # A stream's errors (BrokenPipeError when the reader of a pipe is gone) are the caller's.
+        with _writing(self.path) if self._stream is None else contextlib.nullcontext():
             if self.fmt == "csv":
                 text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
                         and not pd.api.types.is_bool_dtype(frame[c])]
@@ -195,30 +182,29 @@ class TableWriter:
                                                          index=frame.index, dtype=object)
                                             for c in text})
                 frame.to_csv(self._file, index=False, header=False)
-            elif self.fmt == "jsonl":
+            else:
                 for record in frame.to_dict(orient="records"):
                     self._file.write(json.dumps({k: _cell(v) for k, v in record.items()},
                                                 ensure_ascii=False, default=str) + "\n")
-            else:
-                for row in frame.itertuples(index=False):
-                    self._sheet.append([_excel_cell(self._sheet, v) for v in row])
+            if self._stream is not None:
+                self._file.flush()  # a pipe's reader gets each report as it is tagged
 
     def close(self, ok: bool = True) -> None:
         """Finish the file; with ``ok=False`` discard it and keep whatever was there before."""
+        if self._stream is not None:
+            if ok:
+                self._stream.flush()
+            return
         try:
             if ok:
                 with _writing(self.path):
-                    if self.fmt == "xlsx":
-                        self._book.save(self._tmp)
-                    else:
-                        self._file.close()
+                    self._file.close()
         except BaseException:
             ok = False
             raise
         finally:
-            if self.fmt != "xlsx":
-                with contextlib.suppress(OSError):
-                    self._file.close()
+            with contextlib.suppress(OSError):
+                self._file.close()
             _finish(self._tmp, self.path, ok)
 
     def __enter__(self) -> "TableWriter":
@@ -228,13 +214,35 @@ class TableWriter:
         self.close(ok=exc_type is None)
 
 
-def _display_width(text: str) -> int:
-    """Columns a string takes on screen: CJK characters count double."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
 def write_table(frame: pd.DataFrame, path: str | os.PathLike, fmt: str) -> Path:
-    """Write one whole table atomically."""
+    """Write one whole table atomically (xlsx: a one-sheet workbook named after the file)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    if fmt == "xlsx":
+        from lawgov_cls.workbook import write_workbook
+
+        return write_workbook(path, {Path(path).stem[:31] or "table": frame})
     with TableWriter(path, fmt, list(frame.columns)) as writer:
         writer.write(frame)
     return Path(path)
+
+
+#: Every file a run may write into --out, whatever its format: a run removes those of a
+#: previous run that it did not write itself, and never any other file.
+TABLE_STEMS = ("paragraphs", "coverage", "coverage_by_label", "coverage_batch")
+OUTPUT_NAMES = frozenset([f"{stem}.{fmt}" for stem in TABLE_STEMS for fmt in FORMATS]
+                         + ["errors.csv", "results.xlsx", "report.html"])
+
+
+def remove_stale_outputs(folder: str | os.PathLike, written) -> list[Path]:
+    """Delete the known output files in ``folder`` that are not in ``written``; return them."""
+    folder = Path(folder)
+    keep = {Path(p).name for p in written}
+    removed = []
+    for name in sorted(OUTPUT_NAMES - keep):
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            with _writing(path):
+                path.unlink()
+            removed.append(path)
+    return removed

@@ -345,7 +345,24 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     suffix = path.suffix.lower()
     if suffix not in _READERS:
         raise ReportError(path, unsupported_reason(suffix))
-    data = read_bytes_limited(path, max_bytes)
+    return report_text(read_bytes_limited(path, max_bytes), path, suffix, max_bytes)
+
+
+def read_stream(stream, name: str = "stdin", max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """At most ``max_bytes`` of a binary stream (standard input); ReportError past that."""
+    try:
+        data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise ReportError(name, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    _check_size(name, len(data), max_bytes)
+    return data
+
+
+def report_text(data: bytes, path: str | Path, suffix: str = ".txt",
+                max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The normalised text of a report's bytes, read as a file of type ``suffix`` would be
+    (standard input is read as a .txt file: any Chinese encoding)."""
+    path = Path(path)
     if not data.strip():
         raise ReportError(path, "empty file")
     text = _READERS[suffix](path, data, max_bytes)

@@ -7,7 +7,7 @@ matters (optional, not checked), and for the report to be made public; provinces
 deadline, usually 1 April of the following year.
 
 ``check_structure`` reads one report and returns a ReportStructure: genre, title, the year
-covered, the publication date, whether it came late and which of the four parts are missing.
+covered, the issuing body (issuer.py), the publication date, whether it came late and which of the four parts are missing.
 ``summarize_structure`` counts late reports and missing parts over a batch. The rules use
 general cues only (title patterns, heading vocabulary per part, date formats, signature
 blocks), so that they hold for reports nobody has seen.
@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from lawgov_cls.issuer import find_issuer
 from lawgov_cls.labels import ANNUAL_REPORT, UNKNOWN_GENRE
 from lawgov_cls.segment import (Paragraph, heading_level, is_furniture, is_heading_line,
                                 split_paragraphs)
@@ -34,7 +35,7 @@ PARTS: tuple[str, ...] = ("成效", "不足", "第一责任人", "下年安排")
 #: Publication deadline (month, day) in the year after the one a report covers.
 DEFAULT_DEADLINE = (4, 1)
 #: Per-report columns added to the coverage table.
-STRUCTURE_COLUMNS = ["genre", "title", "year", "published", "late", "parts_missing"]
+STRUCTURE_COLUMNS = ["genre", "title", "issuer", "year", "published", "late", "parts_missing"]
 
 _HEADER_PARAS = 15   # titles and web metadata sit at the top of a page
 _TRAILER_PARAS = 8   # signature blocks sit in the last few body paragraphs
@@ -48,6 +49,7 @@ class ReportStructure:
     genre: str
     title: str = ""
     year: int | None = None
+    issuer: str = ""
     published: str = ""
     late: bool | None = None
     parts_present: tuple[str, ...] = ()
@@ -55,7 +57,8 @@ class ReportStructure:
 
     def row(self) -> dict:
         """The STRUCTURE_COLUMNS cells of a coverage row."""
-        return {"genre": self.genre, "title": self.title, "year": self.year,
+        return {"genre": self.genre, "title": self.title, "issuer": self.issuer,
+                "year": self.year,
                 "published": self.published, "late": self.late,
                 "parts_missing": ";".join(self.parts_missing)}
 
@@ -424,16 +427,17 @@ def check_structure(report: str | Iterable[Paragraph] | Iterable[str],
     body = [p for p in paragraphs[title_end + 1:] if not p.furniture]
     published = find_published(paragraphs)
     year = find_year(title, body, published)
+    issuer = find_issuer(paragraphs, title)
     genre = genre_from_title(title) if title else None
     if genre is None:
         genre = ANNUAL_REPORT if not title and _looks_annual(body, year) else UNKNOWN_GENRE
     if genre != ANNUAL_REPORT:
-        return ReportStructure(genre, title, year, published)
+        return ReportStructure(genre, title, year, issuer, published)
     present = find_parts(body, year)
     late = None
     if year is not None and published:
         late = dt.date.fromisoformat(published) > dt.date(year + 1, *deadline)
-    return ReportStructure(genre, title, year, published, late, present,
+    return ReportStructure(genre, title, year, issuer, published, late, present,
                            tuple(p for p in PARTS if p not in present))
 
 

@@ -1,6 +1,6 @@
 """How often check_structure agrees with the labels in data/structure.csv.
 
-The labels give, per document, its genre, title, the year it covers, its publication date
+The labels give, per document, its genre, title, issuing body, the year it covers, its publication date
 and (for annual reports) the required parts it contains. ``structure_accuracy`` returns the
 share right per field and split: ``seed`` and ``authored`` are the documents the rules
 were developed on, ``dev`` the held-out documents.
@@ -23,7 +23,7 @@ from lawgov_cls.structure import DEFAULT_DEADLINE, PARTS, check_structure
 LABELS_PATH = REPO_ROOT / "data" / "structure.csv"
 LABEL_COLUMNS = ["doc", "split", "title", "genre", "year", "published", "issuer", "parts"]
 SPLITS = ("seed", "authored", "dev")
-FIELDS = ["genre", "title", "year", "published", "late"] + [f"part {p}" for p in PARTS]
+FIELDS = ["genre", "title", "issuer", "year", "published", "late"] + [f"part {p}" for p in PARTS]
 
 
 def load_structure_labels(path: str | Path = LABELS_PATH) -> pd.DataFrame:
@@ -72,6 +72,14 @@ def _same_title(expected: str, found: str) -> bool:
     return expected == found or bool(expected) and expected in found
 
 
+def _same_issuer(expected: str, found: str) -> bool:
+    """The same bodies, whatever separates joint issuers ('A、B', 'A B') and however spaced."""
+    def bodies(text: str) -> list[str]:
+        return [b for b in re.split(r"[、,,\s]+", unicodedata.normalize("NFKC", text)) if b]
+
+    return bodies(expected) == bodies(found)
+
+
 def compare(labels: pd.DataFrame, predicted: pd.DataFrame,
             deadline: tuple[int, int] = DEFAULT_DEADLINE) -> pd.DataFrame:
     """One row per document and field: expected, found, right. ``late`` and the parts are
@@ -89,8 +97,10 @@ def compare(labels: pd.DataFrame, predicted: pd.DataFrame,
             for part in PARTS:
                 pairs[f"part {part}"] = (part in present, part not in missing)
         pairs["title"] = (want["title"], got["title"])
+        pairs["issuer"] = (want["issuer"], got["issuer"])
         for name, (expected, found) in pairs.items():
-            right = _same_title(expected, found) if name == "title" else expected == found
+            right = (_same_title(expected, found) if name == "title"
+                     else _same_issuer(expected, found) if name == "issuer" else expected == found)
             rows.append({"doc": want["doc"], "split": want["split"], "field": name,
                          "expected": expected, "found": found, "right": right})
     return pd.DataFrame(rows)

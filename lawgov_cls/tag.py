@@ -1,8 +1,8 @@
 """Tag reports paragraph by paragraph, one file or a whole batch.
 
-``tag_text`` / ``tag_file`` return one row per paragraph. ``tag_batch`` runs over files
-and folders, streams the paragraph table and writes the coverage tables and an errors
-file, so that one bad report never stops the batch.
+``tag_text`` / ``tag_file`` return one row per paragraph. ``iter_tagged`` runs over files
+and folders (and standard input) in worker processes, so that one bad report never stops
+the batch; batch.tag_batch writes its tables, workbook and report.html.
 """
 
 from __future__ import annotations
@@ -11,21 +11,16 @@ import multiprocessing
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from lawgov_cls.coverage import Coverage, report_coverage, summarize_coverage
 from lawgov_cls.labels import LABELS, OTHER
-from lawgov_cls.output import TableWriter, check_writable, write_table
 from lawgov_cls.read import (DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, ReportError, display_path,
                              read_report, unsupported_reason)
 from lawgov_cls.segment import split_paragraphs
-from lawgov_cls.structure import (DEFAULT_DEADLINE, StructureSummary, check_structure,
-                                  summarize_structure)
 
 #: Paragraphs whose top probability is below this are marked review=True. With seven
 #: labels, 0.5 means the model gives its label no more than even odds; see the model
@@ -111,12 +106,19 @@ _SYSTEM_FILES = frozenset(("thumbs.db", "desktop.ini", ".ds_store"))
 _IN_FLIGHT_PER_JOB = 4
 
 
+#: The input name that means standard input, and the doc name its report gets.
+STDIN = "-"
+STDIN_DOC = "stdin"
+
+
 class InputFile(NamedTuple):
-    """One input of a batch: a file to tag, or (``error`` set) one to report without reading."""
+    """One input of a batch: a file to tag, or (``error`` set) one to report without reading.
+    ``data`` holds the bytes of standard input, read before the batch starts."""
 
     path: Path
     doc: str
     error: str | None = None
+    data: bytes | None = None
 
 
 def _as_inputs(inputs) -> list:
@@ -166,7 +168,19 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
         yield path, None
 
 
-def iter_report_files(inputs) -> Iterator[InputFile]:
+def _stdin_input(stdin, max_bytes: int) -> InputFile:
+    from lawgov_cls.read import read_stream
+
+    if stdin is None:
+        stdin = sys.stdin.buffer
+    try:
+        return InputFile(Path(STDIN_DOC), STDIN_DOC, data=read_stream(stdin, STDIN_DOC, max_bytes))
+    except ReportError as exc:
+        return InputFile(Path(STDIN_DOC), STDIN_DOC, error=exc.reason)
+
+
+def iter_report_files(inputs, stdin=None, max_bytes: int = DEFAULT_MAX_BYTES
+                      ) -> Iterator[InputFile]:
     """Every input file under ``inputs`` (paths, or one path), folders searched recursively.
 
     Files of unsupported types found in folders are yielded with an ``error`` (so that they
@@ -174,10 +188,17 @@ def iter_report_files(inputs) -> Iterator[InputFile]:
     file. ``doc`` is the path relative to the input folder (a file's name when named
     directly), readable whatever the file name's encoding, and unique in the batch: names
     that two inputs share get their input folder's name in front (or, if that is not
-    enough, the whole path). A file named twice is yielded once.
+    enough, the whole path). A file named twice is yielded once. ``-`` is one report read
+    from ``stdin`` (a binary stream; default: standard input), named ``stdin``.
     """
     found: list[tuple[InputFile, str]] = []  # and the name of the input it came from
+    stdin_read = False
     for item in _as_inputs(inputs):
+        if os.fsdecode(item) == STDIN:
+            if not stdin_read:
+                found.append((_stdin_input(stdin, max_bytes), ""))
+                stdin_read = True
+            continue
         item = Path(os.fsdecode(item))
         if not item.is_dir():
             found.append((InputFile(item, display_path(item.name)), ""))
@@ -197,7 +218,7 @@ def iter_report_files(inputs) -> Iterator[InputFile]:
     seen: set[str] = set()
     unique = []
     for f, top in found:
-        real = os.path.realpath(f.path)
+        real = os.path.realpath(f.path) if f.data is None else STDIN
         if f.error is None and real in seen:
             continue
         seen.add(real)
@@ -218,23 +239,6 @@ def iter_report_files(inputs) -> Iterator[InputFile]:
         yield f._replace(doc=doc)
 
 
-@dataclass
-class BatchResult:
-    """What a batch run did. ``errors`` holds (path, reason) for each file that failed."""
-
-    files: int = 0
-    tagged: int = 0
-    paragraphs: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    coverage: Coverage | None = None
-    structure: StructureSummary | None = None
-    outputs: dict[str, Path] = field(default_factory=dict)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.errors else 0
-
-
 _worker_model = None
 
 
@@ -243,9 +247,16 @@ def _init_worker(model) -> None:
     _worker_model = model
 
 
-def _tag_one(job: tuple[Path, str, int, float]):
-    path, doc, max_bytes, threshold = job
+def _tag_one(job: tuple[Path, str, int, float, bytes | None]):
+    path, doc, max_bytes, threshold, data = job
     try:
+        if data is not None:
+            from lawgov_cls.read import report_text
+
+            paragraphs = split_paragraphs(report_text(data, path, ".txt", max_bytes))
+            if not paragraphs:
+                raise ReportError(path, "no paragraphs found")
+            return doc, tag_paragraphs(_worker_model, paragraphs, doc, threshold), None
         return doc, tag_file(_worker_model, path, doc=doc, max_bytes=max_bytes,
                              review_threshold=threshold), None
     except ReportError as exc:
@@ -323,18 +334,20 @@ def _run_pool(model, jobs_list, jobs: int, timeout: float | None):
 
 def iter_tagged(model, inputs, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES,
                 review_threshold: float = REVIEW_THRESHOLD, progress: bool = False,
-                timeout: float | None = DEFAULT_TIMEOUT):
+                timeout: float | None = DEFAULT_TIMEOUT, stdin=None):
     """Yield (doc, paragraph table or None, error or None) per input file, in input order.
 
     With a ``timeout`` (seconds per file) or several ``jobs`` files are tagged in worker
     processes, so that a file that hangs or kills its worker is reported and the batch
-    goes on; ``timeout=None`` with one job tags in this process.
+    goes on; ``timeout=None`` with one job tags in this process. ``stdin``: the binary
+    stream an input ``-`` is read from (default: standard input).
     """
-    files = list(iter_report_files(inputs))
+    files = list(iter_report_files(inputs, stdin, max_bytes))
     from tqdm import tqdm
 
     bar = tqdm(total=len(files), unit="file", disable=not progress, file=sys.stderr)
-    readable = [(f.path, f.doc, max_bytes, review_threshold) for f in files if f.error is None]
+    readable = [(f.path, f.doc, max_bytes, review_threshold, f.data) for f in files
+                if f.error is None]
     if timeout is not None and timeout <= 0:
         timeout = None
     if jobs > 1 or timeout is not None:
@@ -353,50 +366,12 @@ def iter_tagged(model, inputs, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES
         bar.close()
 
 
-def tag_batch(model, inputs, out_dir: str | os.PathLike, fmt: str = "csv", jobs: int = 1,
-              max_bytes: int = DEFAULT_MAX_BYTES, review_threshold: float = REVIEW_THRESHOLD,
-              progress: bool = False, write_paragraphs: bool = True,
-              deadline: tuple[int, int] = DEFAULT_DEADLINE,
-              timeout: float | None = DEFAULT_TIMEOUT) -> BatchResult:
-    """Tag every report under ``inputs`` (paths, or one path) into ``out_dir``.
 
-    Writes ``paragraphs.<fmt>`` (unless ``write_paragraphs`` is false), ``coverage.<fmt>``,
-    ``coverage_by_label.<fmt>`` and ``errors.csv``, each atomically. The coverage rows carry
-    each report's structure check; ``deadline`` (month, day) decides which came late.
-    Unreadable inputs are listed in errors.csv; an output that cannot be written raises
-    OutputError (checked before any file is tagged).
-    """
-    out_dir = Path(out_dir)
-    check_writable(out_dir)
-    result = BatchResult()
-    rows: list[dict] = []
-    writer = (TableWriter(out_dir / f"paragraphs.{fmt}", fmt, PARAGRAPH_COLUMNS)
-              if write_paragraphs else None)
-    ok = False
-    try:
-        for doc, frame, error in iter_tagged(model, inputs, jobs, max_bytes, review_threshold,
-                                             progress, timeout):
-            result.files += 1
-            if error:
-                result.errors.append(error)
-                continue
-            result.tagged += 1
-            result.paragraphs += len(frame)
-            structure = check_structure(frame["text"].tolist(), deadline)
-            rows.append(report_coverage(frame, doc, structure))
-            if writer:
-                writer.write(frame)
-        ok = True
-    finally:
-        if writer:
-            writer.close(ok=ok)
-    if writer:
-        result.outputs["paragraphs"] = writer.path
-    result.coverage = summarize_coverage(rows)
-    result.structure = summarize_structure(rows)
-    result.outputs["coverage"] = write_table(result.coverage.reports, out_dir / f"coverage.{fmt}", fmt)
-    result.outputs["coverage_by_label"] = write_table(result.coverage.by_label,
-                                                      out_dir / f"coverage_by_label.{fmt}", fmt)
-    errors = pd.DataFrame(result.errors, columns=["path", "reason"])
-    result.outputs["errors"] = write_table(errors, out_dir / "errors.csv", "csv")
-    return result
+
+def __getattr__(name: str):
+    # tag_batch, TagOptions and BatchResult live in batch.py; kept importable from here.
+    if name in ("tag_batch", "TagOptions", "BatchResult"):
+        from lawgov_cls import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module 'lawgov_cls.tag' has no attribute {name!r}")

@@ -168,3 +168,38 @@ def make_gov_page(lines: list[str], charset: str = "utf-8", body_attrs: str = ""
 {article}</div><div class="bdshare">分享到：微信 微博</div></div>
 <div class="con-right"><h3>相关文章</h3><ul>{related}</ul></div>
 <div id="footer">版权所有：某某县人民政府 蜀ICP备05001234号</div></div></body></html>"""
+
+
+# --- outputs an analyst opens (tests/test_outputs.py, tests/test_browser.py) ------------------
+
+#: Paragraphs no output may run or load: markup, a formula, an external image, an entity.
+HOSTILE_LINES = [
+    "某县2023年度法治政府建设情况报告",
+    "<script>alert('x')</script>深化行政执法体制改革,推行行政执法三项制度。",
+    "=HYPERLINK(\"http://example.invalid/\",\"点击\")推进政务公开。",
+    "<img src=\"http://example.invalid/p.png\">办理行政复议案件12件。",
+    "&amp; &lt;b&gt; 一、组织开展领导干部学法。",
+]
+
+
+@pytest.fixture(scope="session")
+def hostile_report(tmp_path_factory) -> Path:
+    """A report whose text holds markup, a formula and external references."""
+    folder = tmp_path_factory.mktemp("hostile_in")
+    path = folder / "<b>evil<i>.txt"  # the name too is markup
+    path.write_text("\n".join(HOSTILE_LINES), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def xlsx_run(tmp_path_factory, hostile_report):
+    """The seeds and the hostile report tagged once into --format xlsx: (out folder, CLI output)."""
+    from click.testing import CliRunner
+
+    from lawgov_cls.cli import cli
+
+    out = tmp_path_factory.mktemp("xlsx_run") / "out"
+    result = CliRunner().invoke(cli, ["tag", str(SEEDS[0].parent), str(hostile_report),
+                                      "--out", str(out), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    return out, result.output

@@ -49,8 +49,11 @@ def test_tag_seeds_writes_paragraphs_and_coverage(seed_paths, tmp_path):
                    "furniture", "review"] + [f"p_{l}" for l in TASK_LABELS]:
         assert column in paragraphs.columns
     coverage = pd.read_csv(out / "coverage.csv", keep_default_na=False)
-    assert len(coverage) == len(seed_paths) + 1  # one row per report and the batch row
+    assert coverage["doc"].tolist() == [p.name for p in seed_paths]  # one row per report only
+    batch = pd.read_csv(out / "coverage_batch.csv")
+    assert len(batch) == 1 and batch.loc[0, "reports"] == len(seed_paths)
     assert pd.read_csv(out / "errors.csv").empty
+    assert (out / "report.html").is_file()
     assert "tagged 5 of 5 files" in result.output
 
 
@@ -162,11 +165,11 @@ def test_other_formats(seed_path, tmp_path, fmt):
     else:
         from openpyxl import load_workbook
 
-        book = load_workbook(out / "paragraphs.xlsx", read_only=True)
-        rows = list(book.active.values)
+        book = load_workbook(out / "results.xlsx", read_only=True)
+        rows = list(book["paragraphs"].values)
         book.close()  # a read-only workbook keeps its file open until closed
         got = pd.DataFrame(rows[1:], columns=rows[0])
-        assert load_workbook(out / "paragraphs.xlsx").active.column_dimensions["D"].width >= 60
+        assert load_workbook(out / "results.xlsx")["paragraphs"].column_dimensions["D"].width >= 60
     assert got["text"].tolist() == expected["text"].tolist()
     assert got["label"].tolist() == expected["label"].tolist()
 

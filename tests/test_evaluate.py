@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from lawgov_cls.baselines import KeywordTagger, MajorityTagger
-from lawgov_cls.coverage import BATCH_DOC, report_coverage, summarize_coverage
+from lawgov_cls.coverage import is_covered, report_coverage, summarize_coverage
 from lawgov_cls.evaluate import _train_rows, loro_predictions, score, seed_docs
 from lawgov_cls.labels import LABELS, TASK_LABELS
 
@@ -55,13 +56,17 @@ def test_coverage_counts_shares_and_missing_labels():
     row = report_coverage(a)
     assert row["paragraphs"] == 2 and row["chars"] == 19
     assert row["n_职能"] == 1 and abs(row["share_职能"] - 15 / 19) < 1e-3
-    assert row["missing"] == "决策;执法;监督;能力"
+    assert row["missing"] == "决策;执法;监督;能力" and row["thin"] == ""
     cov = summarize_coverage([row, report_coverage(b)])
-    batch = cov.reports.iloc[-1]
-    assert batch["doc"] == BATCH_DOC and batch["paragraphs"] == 3 and batch["missing"] == "决策;监督;能力"
+    assert cov.reports["doc"].tolist() == ["a.txt", "b.txt"]  # no batch row among the reports
+    batch = cov.batch.iloc[0]
+    assert batch["reports"] == 2 and batch["paragraphs"] == 3
+    assert batch["reports_missing_a_task"] == 2
     by_label = cov.by_label.set_index("label")
     assert list(by_label.index) == list(TASK_LABELS)
     assert by_label.loc["执法", "reports_covering"] == 1 and by_label.loc["决策", "reports_missing"] == 2
+    assert cov.missing_by_report() == [("a.txt", ["决策", "执法", "监督", "能力"]),
+                                       ("b.txt", ["职能", "决策", "监督", "化解纠纷", "能力"])]
 
 
 def test_grouped_folds_are_whole_documents_and_never_empty(corpus):
@@ -72,3 +77,25 @@ def test_grouped_folds_are_whole_documents_and_never_empty(corpus):
     assert len(docs) == len(set(docs)) == corpus.loc[corpus["source"] == "authored", "doc"].nunique()
     few = corpus[corpus["doc"].isin(docs[:3])]
     assert [len(f) for f in authored_folds(few)] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("n, share, min_paragraphs, min_share, covered", [
+    (1, 0.019, 1, 0.02, False),   # one stray short paragraph: not covered
+    (1, 0.02, 1, 0.02, True),
+    (2, 0.30, 3, 0.02, False),    # enough text, too few paragraphs
+    (3, 0.30, 3, 0.02, True),
+    (0, 0.0, 1, 0.0, False),      # no paragraph is never covered, whatever the share
+])
+def test_coverage_rule_needs_both_paragraphs_and_share(n, share, min_paragraphs, min_share,
+                                                       covered):
+    assert is_covered(n, share, min_paragraphs, min_share) is covered
+
+
+def test_a_stray_paragraph_is_thin_not_covered():
+    long = ("推进放管服改革,优化营商环境,深化审批制度改革。" * 10, "职能", False)
+    stray = ("行政复议。", "化解纠纷", False)
+    row = report_coverage(_tagged("a.txt", [long, long, stray]))
+    assert "化解纠纷" in row["missing"].split(";") and row["thin"] == "化解纠纷"
+    assert row["n_化解纠纷"] == 1  # the count stays, so that analysts can apply their own rule
+    loose = report_coverage(_tagged("a.txt", [long, long, stray]), min_share=0.0)
+    assert "化解纠纷" not in loose["missing"]

@@ -354,10 +354,48 @@ def test_every_labelled_document_can_be_read(structure_labels):
 #: Share right per field that the rules must keep: on the documents they were developed on
 #: (seed and authored) and on the held-out dev documents (see README for the figures).
 FLOORS = {"development": 0.95, "dev": 0.90}
+#: The issuer is often not in the text at all (a 述法 report signed by a person, a web page
+#: without a signature); its floors are lower, below the first measured figures (0.918, 0.852).
+ISSUER_FLOORS = {"development": 0.90, "dev": 0.80}
 
 
 def test_share_right_on_the_labelled_documents_stays_above_the_floors(structure_labels):
     table = structure_accuracy(structure_labels).set_index("split")
     for split, floor in FLOORS.items():
-        scores = table.loc[split].drop(["documents", "annual reports"])
+        scores = table.loc[split].drop(["documents", "annual reports", "issuer"])
         assert (scores >= floor).all(), (split, scores[scores < floor])
+        assert table.loc[split, "issuer"] >= ISSUER_FLOORS[split], split
+
+
+# --- issuing body ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, issuer", [
+    # signature block above the date; joint issuers on one line or two
+    ("某县2023年度法治政府建设情况报告\n推进依法行政。\n某县人民政府\n2024年1月31日", "某县人民政府"),
+    ("某镇2021年法治政府建设情况报告\n推进依法行政。\n中共某镇委员会 某镇人民政府\n2021年12月8日",
+     "中共某镇委员会、某镇人民政府"),
+    ("某镇2021年法治政府建设情况报告\n推进依法行政。\n中共某镇委员会\n某镇人民政府\n2022年1月10日",
+     "中共某镇委员会、某镇人民政府"),
+    # a damaged date and an attachment line under the signature
+    ("某县2019年度法治政府建设工作情况报告\n推进依法行政。\n某县人民政府\n2020312", "某县人民政府"),
+    ("某县2019年度行政执法统计年报\n推进依法行政。\n某县人民政府\n2020年1月20日\n相关附件:汇总表.xls",
+     "某县人民政府"),
+    # no signature: the title names the issuer
+    ("某市司法局关于2022年度行政复议工作情况的报告\n一、基本情况\n办理行政复议案件12件。", "某市司法局"),
+    ("某县教育局2022年度法治政府建设情况报告\n一、基本情况\n开展学法活动。", "某县教育局"),
+    # a 述法 report signed by a person, or by a person for a body
+    ("某局局长2023年度述法报告\n本人认真履行职责。\n述法人:某区某局局长 张三\n2024年1月15日", "张三"),
+    ("某局局长2024年度述法报告\n本人认真履行职责。\n某市生态环境局 李四\n2025年1月15日", "某市生态环境局"),
+    # nothing says: a place is not a body, and a website footer is not a signature
+    ("某市2024年法治政府建设工作要点\n一、加强领导\n推进依法行政。", ""),
+    ("某县2022年普法工作总结\n开展普法。\n某县人民政府办公室主办、某县大数据局承办", ""),
+])
+def test_issuer_from_signature_title_or_nothing(text, issuer):
+    assert check_structure(text).issuer == issuer
+
+
+def test_issuer_is_a_coverage_column(seed_path, tmp_path):
+    out = tmp_path / "o"
+    assert CliRunner().invoke(cli, ["coverage", str(seed_path), "--out", str(out), "-q"]).exit_code == 0
+    table = pd.read_csv(out / "coverage.csv", keep_default_na=False)
+    assert table.loc[0, "issuer"] == "通江县人民政府"  # from the signature above '2020312'
