@@ -22,7 +22,7 @@ from lawgov_cls.coverage import (COVERAGE_COLUMNS, DEFAULT_MIN_PARAGRAPHS, DEFAU
 from lawgov_cls.output import (FORMATS, TableWriter, check_writable, remove_stale_outputs,
                                write_table)
 from lawgov_cls.read import DEFAULT_MAX_BYTES
-from lawgov_cls.structure import (DEFAULT_DEADLINE, StructureSummary, check_structure,
+from lawgov_cls.structure import (DEFAULT_DEADLINE, StructureSummary,
                                   summarize_structure)
 from lawgov_cls.tag import (DEFAULT_TIMEOUT, PARAGRAPH_COLUMNS, REVIEW_THRESHOLD,
                             iter_tagged)
@@ -181,16 +181,16 @@ def tag_batch(model, inputs, out_dir, options: TagOptions | None = None, stdin=N
     writers = _Writers(out_dir, options)
     ok = False
     try:
-        for doc, frame, error in iter_tagged(model, inputs, options.jobs, options.max_bytes,
-                                             options.review_threshold, options.progress,
-                                             options.timeout, stdin=stdin):
+        for doc, tagged, error in iter_tagged(model, inputs, options.jobs, options.max_bytes,
+                                              options.review_threshold, options.progress,
+                                              options.timeout, stdin=stdin):
             result.files += 1
             if error:
                 result.errors.append(error)
                 continue
+            frame, structure = tagged.frame, tagged.structure.with_deadline(options.deadline)
             result.tagged += 1
             result.paragraphs += len(frame)
-            structure = check_structure(frame["text"].tolist(), options.deadline)
             row = report_coverage(frame, doc, structure, options.min_paragraphs,
                                   options.min_share)
             rows.append(row)

@@ -21,6 +21,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 #: File extensions the reader understands.
@@ -385,8 +386,10 @@ def _looks_binary(text: str) -> bool:
     sample = "".join(text.split())[:20000]
     if not sample:
         return True
-    good = sum(1 for ch in sample if ch.isalnum() or unicodedata.category(ch)[0] in "PS"
-               and ch != "\ufffd")
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    # Each distinct character is classified once: a report has a few thousand of them.
+    counts = Counter(sample)
+    good = sum(n for ch, n in counts.items() if ch.isalnum()
+               or unicodedata.category(ch)[0] in "PS" and ch != "\ufffd")
+    cjk = sum(n for ch, n in counts.items() if "\u4e00" <= ch <= "\u9fff")
     return good / len(sample) < 0.85 or (len(sample) > 200 and cjk / len(sample) < 0.05
                                          and good / len(sample) < 0.95)

@@ -252,13 +252,14 @@ def review_reports(model, inputs, out: str | os.PathLike, n: int = DEFAULT_N, jo
     keep = ["doc", "para", "heading", "text", "label", "confidence", "evidence", "furniture",
             *PROBABILITY_COLUMNS]
     parts = []
-    for _doc, frame, error in iter_tagged(model, inputs, jobs=jobs, progress=progress,
-                                          **tag_options):
+    for _doc, tagged, error in iter_tagged(model, inputs, jobs=jobs, progress=progress,
+                                           **tag_options):
         result.files += 1
         if error:
             result.errors.append(error)
             continue
         result.tagged += 1
+        frame = tagged.frame
         parts.append(frame.loc[~frame["furniture"].astype(bool), keep])
     tagged = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keep)
     result.candidates = len(review_candidates(tagged))

@@ -20,6 +20,7 @@ blocks), so that they hold for reports nobody has seen.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -54,6 +55,13 @@ class ReportStructure:
     late: bool | None = None
     parts_present: tuple[str, ...] = ()
     parts_missing: tuple[str, ...] = ()
+
+    def with_deadline(self, deadline: tuple[int, int]) -> "ReportStructure":
+        """The same report judged against another deadline (month, day)."""
+        late = self.late
+        if self.genre == ANNUAL_REPORT and self.year is not None and self.published:
+            late = dt.date.fromisoformat(self.published) > dt.date(self.year + 1, *deadline)
+        return dataclasses.replace(self, late=late)
 
     def row(self) -> dict:
         """The STRUCTURE_COLUMNS cells of a coverage row."""

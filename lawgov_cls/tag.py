@@ -7,6 +7,7 @@ the batch; batch.tag_batch writes its tables, workbook and report.html.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import sys
@@ -20,7 +21,9 @@ import pandas as pd
 from lawgov_cls.labels import LABELS, OTHER
 from lawgov_cls.read import (DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, ReportError, display_path,
                              read_report, unsupported_reason)
+from lawgov_cls.context import context_tokens
 from lawgov_cls.segment import split_paragraphs
+from lawgov_cls.structure import ReportStructure, check_structure
 
 #: Paragraphs whose top probability is below this are marked review=True. With seven
 #: labels, 0.5 means the model gives its label no more than even odds; see the model
@@ -38,35 +41,57 @@ PARAGRAPH_COLUMNS = (["doc", "para", "heading", "text", "label", "confidence", "
                      + [probability_column(l) for l in LABELS] + ["evidence", "furniture"])
 
 
-def tag_paragraphs(model, paragraphs, doc: str, review_threshold: float = REVIEW_THRESHOLD
-                   ) -> pd.DataFrame:
-    """Tag already split paragraphs (segment.Paragraph objects) of one report."""
-    texts = [p.text for p in paragraphs]
-    furniture = np.array([p.furniture for p in paragraphs], dtype=bool)
-    proba = np.zeros((len(texts), len(LABELS)))
-    evidence = np.full(len(texts), FURNITURE_EVIDENCE, dtype=object)
-    body = np.flatnonzero(~furniture)
-    if len(body):
-        contexts = None
-        if model.uses_context:
-            from lawgov_cls.context import context_tokens, document_genre
+class Tagged(NamedTuple):
+    """One report as tagged: its paragraph table and its structure check (with the
+    default deadline; see structure.ReportStructure.with_deadline)."""
 
-            contexts = context_tokens(document_genre(paragraphs), paragraphs)
-            contexts = [contexts[i] for i in body]
-        body_proba, terms = model.proba_and_evidence([texts[i] for i in body], top=EVIDENCE_TERMS,
-                                                     contexts=contexts)
-        proba[body] = body_proba
-        evidence[body] = ["; ".join(t) for t in terms]
-    # Furniture is 其他 by definition, whatever the words in it.
-    proba[furniture, LABELS.index(OTHER)] = 1.0
+    frame: pd.DataFrame
+    structure: ReportStructure
+
+
+def tag_reports(model, reports, review_threshold: float = REVIEW_THRESHOLD) -> list[Tagged]:
+    """Tag several split reports, ``[(doc, paragraphs), ...]``, with one model call.
+
+    One call for many reports pays the model's fixed cost per call (input checks of
+    scikit-learn, array set-up) once instead of once per report.
+    """
+    structures = [check_structure(paragraphs) for _, paragraphs in reports]
+    texts, contexts = [], []
+    for (_, paragraphs), structure in zip(reports, structures):
+        # The genre is model context (codebook rule 9), see context.py.
+        tokens = (context_tokens(structure.genre, paragraphs) if model.uses_context
+                  else [""] * len(paragraphs))
+        for p, t in zip(paragraphs, tokens):
+            if not p.furniture:
+                texts.append(p.text)
+                contexts.append(t)
+    body_proba, terms = model.proba_and_evidence(
+        texts, top=EVIDENCE_TERMS, contexts=contexts if model.uses_context else None)
+    out, start = [], 0
+    for (doc, paragraphs), structure in zip(reports, structures):
+        furniture = np.array([p.furniture for p in paragraphs], dtype=bool)
+        body = np.flatnonzero(~furniture)
+        proba = np.zeros((len(paragraphs), len(LABELS)))
+        evidence = np.full(len(paragraphs), FURNITURE_EVIDENCE, dtype=object)
+        proba[body] = body_proba[start:start + len(body)]
+        evidence[body] = ["; ".join(t) for t in terms[start:start + len(body)]]
+        start += len(body)
+        # Furniture is 其他 by definition, whatever the words in it.
+        proba[furniture, LABELS.index(OTHER)] = 1.0
+        out.append(Tagged(_table(doc, paragraphs, proba, evidence, furniture, review_threshold),
+                          structure))
+    return out
+
+
+def _table(doc, paragraphs, proba, evidence, furniture, review_threshold) -> pd.DataFrame:
     proba = proba.round(4)
     best = proba.argmax(axis=1)
-    confidence = proba[np.arange(len(texts)), best]
+    confidence = proba[np.arange(len(paragraphs)), best]
     columns = {
-        "doc": [doc] * len(texts),
+        "doc": [doc] * len(paragraphs),
         "para": [p.index for p in paragraphs],
         "heading": [p.heading for p in paragraphs],
-        "text": texts,
+        "text": [p.text for p in paragraphs],
         "label": np.array(LABELS, dtype=object)[best],
         "confidence": confidence,
         "review": confidence < review_threshold,
@@ -74,6 +99,12 @@ def tag_paragraphs(model, paragraphs, doc: str, review_threshold: float = REVIEW
     columns.update({probability_column(l): proba[:, j] for j, l in enumerate(LABELS)})
     columns.update({"evidence": evidence, "furniture": furniture})
     return pd.DataFrame(columns, columns=PARAGRAPH_COLUMNS)
+
+
+def tag_paragraphs(model, paragraphs, doc: str, review_threshold: float = REVIEW_THRESHOLD
+                   ) -> pd.DataFrame:
+    """Tag already split paragraphs (segment.Paragraph objects) of one report."""
+    return tag_reports(model, [(doc, paragraphs)], review_threshold)[0].frame
 
 
 def tag_text(model, text: str, doc: str = "<text>", review_threshold: float = REVIEW_THRESHOLD
@@ -103,7 +134,11 @@ DEFAULT_TIMEOUT = 120.0
 # Operating-system files found in folders copied from Windows and macOS: never reports.
 _SYSTEM_FILES = frozenset(("thumbs.db", "desktop.ini", ".ds_store"))
 # Files in flight per worker: enough to keep workers busy, few enough to keep memory flat.
-_IN_FLIGHT_PER_JOB = 4
+_IN_FLIGHT_PER_JOB = 2
+#: Files tagged together in one model call (one worker task): pays the model's fixed cost
+#: per call once for several reports; bounded in bytes so that memory stays flat.
+_CHUNK_FILES = 8
+_CHUNK_BYTES = 2 * 2**20
 
 
 #: The input name that means standard input, and the doc name its report gets.
@@ -247,25 +282,53 @@ def _init_worker(model) -> None:
     _worker_model = model
 
 
-def _tag_one(job: tuple[Path, str, int, float, bytes | None]):
-    path, doc, max_bytes, threshold, data = job
+def _read_one(job) -> tuple[list, tuple | None]:
+    """(paragraphs, None) for a readable file, ([], (path, reason)) for one that is not."""
+    path, doc, max_bytes, _, data = job
     try:
         if data is not None:
             from lawgov_cls.read import report_text
 
-            paragraphs = split_paragraphs(report_text(data, path, ".txt", max_bytes))
-            if not paragraphs:
-                raise ReportError(path, "no paragraphs found")
-            return doc, tag_paragraphs(_worker_model, paragraphs, doc, threshold), None
-        return doc, tag_file(_worker_model, path, doc=doc, max_bytes=max_bytes,
-                             review_threshold=threshold), None
+            text = report_text(data, path, ".txt", max_bytes)
+        else:
+            text = read_report(path, max_bytes=max_bytes)
+        paragraphs = split_paragraphs(text)
+        if not paragraphs:
+            raise ReportError(path, "no paragraphs found")
+        return paragraphs, None
     except ReportError as exc:
-        return doc, None, (display_path(path), exc.reason)
+        return [], (display_path(path), exc.reason)
     except MemoryError:
-        return doc, None, (display_path(path), "ran out of memory while reading it")
+        return [], (display_path(path), "ran out of memory while reading it")
     except Exception as exc:  # a reader library failing on a damaged file must not stop the batch
         reason = " ".join(f"could not be read ({type(exc).__name__}: {exc})".split())
-        return doc, None, (display_path(path), reason[:300])
+        return [], (display_path(path), reason[:300])
+
+
+def _tag_chunk(chunk: list) -> list[tuple]:
+    """(doc, Tagged or None, error or None) for each file of a chunk, one model call."""
+    read = [_read_one(job) for job in chunk]
+    ok = [(job[1], paragraphs) for job, (paragraphs, error) in zip(chunk, read) if not error]
+    tagged = iter(tag_reports(_worker_model, ok, chunk[0][3]) if ok else [])
+    return [(job[1], None, error) if error else (job[1], next(tagged), None)
+            for job, (_, error) in zip(chunk, read)]
+
+
+def _chunks(jobs: list) -> list[list]:
+    """Consecutive files in groups of up to _CHUNK_FILES and about _CHUNK_BYTES."""
+    chunks, size = [], 0
+    for job in jobs:
+        path, data = job[0], job[4]
+        try:
+            n = len(data) if data is not None else os.stat(path).st_size
+        except OSError:
+            n = 0
+        if not chunks or len(chunks[-1]) >= _CHUNK_FILES or size + n > _CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(job)
+        size += n
+    return chunks
 
 
 def _pool_context():
@@ -292,12 +355,13 @@ def _pool_failure(job, exc: BaseException, timeout: float | None):
     return doc, None, (display_path(path), reason)
 
 
-def _run_pool(model, jobs_list, jobs: int, timeout: float | None):
-    """Tag in worker processes, in input order, a bounded number of files in flight.
+def _run_pool(model, chunks, jobs: int, timeout: float | None):
+    """Tag chunks of files in worker processes, in input order, a few chunks in flight.
 
-    pebble stops a worker that exceeds ``timeout`` and reports a worker that died
-    (OOM killer, a signal) as ProcessExpired; either way the file is reported and the
-    batch goes on with a fresh worker.
+    pebble stops a worker that exceeds the time limit and reports a worker that died
+    (OOM killer, a signal) as ProcessExpired. A chunk that fails so is tried again one
+    file at a time, each with ``timeout``: the culprit is reported, the others tagged,
+    and the batch goes on with a fresh worker.
     """
     from collections import deque
 
@@ -310,22 +374,34 @@ def _run_pool(model, jobs_list, jobs: int, timeout: float | None):
         model.predict_proba(["依法行政"])
     pool = ProcessPool(max_workers=jobs, initializer=_init_worker, initargs=(model,),
                        context=context)
+
+    def schedule(chunk):
+        return pool.schedule(_tag_chunk, args=(chunk,),
+                             timeout=None if timeout is None else timeout * len(chunk))
+
     pending: deque = deque()
-    todo = iter(jobs_list)
+    todo = iter(chunks)
     try:
         while True:
             while len(pending) < jobs * _IN_FLIGHT_PER_JOB:
-                job = next(todo, None)
-                if job is None:
+                chunk = next(todo, None)
+                if chunk is None:
                     break
-                pending.append((job, pool.schedule(_tag_one, args=(job,), timeout=timeout)))
+                pending.append((chunk, schedule(chunk)))
             if not pending:
                 break
-            job, future = pending.popleft()
+            chunk, future = pending.popleft()
             try:
-                yield future.result()
+                yield from future.result()
             except Exception as exc:
-                yield _pool_failure(job, exc, timeout)
+                if len(chunk) == 1:
+                    yield _pool_failure(chunk[0], exc, timeout)
+                    continue
+                for job in chunk:  # one at a time, to find the file that failed
+                    try:
+                        yield from schedule([job]).result()
+                    except Exception as single:
+                        yield _pool_failure(job, single, timeout)
         pool.close()
     finally:
         pool.stop()
@@ -335,7 +411,7 @@ def _run_pool(model, jobs_list, jobs: int, timeout: float | None):
 def iter_tagged(model, inputs, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES,
                 review_threshold: float = REVIEW_THRESHOLD, progress: bool = False,
                 timeout: float | None = DEFAULT_TIMEOUT, stdin=None):
-    """Yield (doc, paragraph table or None, error or None) per input file, in input order.
+    """Yield (doc, Tagged or None, error or None) per input file, in input order.
 
     With a ``timeout`` (seconds per file) or several ``jobs`` files are tagged in worker
     processes, so that a file that hangs or kills its worker is reported and the batch
@@ -350,11 +426,12 @@ def iter_tagged(model, inputs, jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES
                 if f.error is None]
     if timeout is not None and timeout <= 0:
         timeout = None
+    chunks = _chunks(readable)
     if jobs > 1 or timeout is not None:
-        tagged = _run_pool(model, readable, min(jobs, max(1, len(readable))), timeout)
+        tagged = _run_pool(model, chunks, min(jobs, max(1, len(chunks))), timeout)
     else:
         _init_worker(model)
-        tagged = map(_tag_one, readable)
+        tagged = itertools.chain.from_iterable(map(_tag_chunk, chunks))
     try:
         for f in files:
             result = (f.doc, None, (display_path(f.path), f.error)) if f.error else next(tagged)

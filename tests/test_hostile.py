@@ -184,14 +184,15 @@ def test_control_characters_in_text_do_not_break_xlsx(tmp_path):
 # --- 3. a worker that dies; a file that takes too long ----------------------------------------
 
 def _die_or_sleep(real):
-    def tag_file(model, path, *args, **kwargs):
+    def read_one(job):
+        path = job[0]
         if "die" in Path(path).name:
             os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer does
         if "slow" in Path(path).name:
             time.sleep(60)
-        return real(model, path, *args, **kwargs)
+        return real(job)
 
-    return tag_file
+    return read_one
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -205,7 +206,7 @@ def test_dead_or_slow_worker_is_reported_and_the_batch_finishes(model, seed_path
         shutil.copy(seed, folder / f"{i}.txt")
     shutil.copy(seed_paths[0], folder / "1_die.txt")
     shutil.copy(seed_paths[0], folder / "1_slow.txt")
-    monkeypatch.setattr(tag, "tag_file", _die_or_sleep(tag.tag_file))  # forked workers inherit it
+    monkeypatch.setattr(tag, "_read_one", _die_or_sleep(tag._read_one))  # forked workers inherit it
     deadline(60)
     # 5 s: ten times what a seed report takes, so that only the slow file times out on a
     # loaded machine.
