@@ -1,15 +1,15 @@
-"""Speed, memory and quality benchmarks, printed as tables in one run.
+"""Speed and memory benchmarks, printed as tables in one run.
 
-    python train/bench.py            # everything (several minutes; quality variants dominate)
-    python train/bench.py --quick    # one repeat, no quality variants
+    python train/bench.py            # median of 3 repeats (about ten minutes)
+    python train/bench.py --quick    # one repeat
 
 Speed, side by side on the same text in one process: raw jieba.lcut (the obvious
 alternative, default settings) against end-to-end batch tagging (read, segment, tag,
 coverage, write) with --jobs 1 and 2, and against model.tag_text called on one report at
 a time; cold start of `lawgov-cls tag` on one report against the bare imports plus jieba's
 initialisation; peak memory; training time; where tagging time goes (process CPU time per
-stage). Quality: the leave-one-report-out table of the model, its variants and the
-baselines. Timings are medians of REPEATS runs. Needs jieba (pip install ".[test]").
+stage). Quality variants are compared by `lawgov-cls evaluate --variants`. Timings are
+medians of REPEATS runs. Needs jieba (pip install ".[test]").
 """
 
 import argparse
@@ -76,15 +76,22 @@ def table(rows, headers):
 
 
 def stage_profile(model, files):
-    """Process CPU seconds per stage of tagging ``files`` (the stages tag_batch runs)."""
+    """Process CPU seconds per stage of tagging ``files``, the stages of tag.tag_reports and
+    batch.tag_batch run one after the other over all files."""
     import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
 
+    from lawgov_cls import tag
+    from lawgov_cls.context import context_tokens
     from lawgov_cls.coverage import report_coverage
     from lawgov_cls.features import normalize
     from lawgov_cls.output import write_table
     from lawgov_cls.read import read_report
+    from lawgov_cls.batch import TagOptions
+    from lawgov_cls.report import HtmlReport
     from lawgov_cls.segment import split_paragraphs
-    from lawgov_cls.tag import tag_paragraphs
+    from lawgov_cls.structure import check_structure
 
     clock, times = time.process_time, {}
 
@@ -94,32 +101,49 @@ def stage_profile(model, files):
         times[name] = times.get(name, 0.0) + clock() - start
         return value
 
-    texts = timed("read (decode, normalise)", lambda: [read_report(f) for f in files])
-    paragraphs = timed("segment", lambda: [split_paragraphs(t) for t in texts])
-    body = [p.text for ps in paragraphs for p in ps if not p.furniture]
+    texts = timed("read (decode, check, normalise)", lambda: [read_report(f) for f in files])
+    reports = timed("segment", lambda: [split_paragraphs(t) for t in texts])
+    structures = timed("structure check", lambda: [check_structure(ps) for ps in reports])
+    contexts = timed("context tokens", lambda: [context_tokens(st.genre, ps)
+                                                for st, ps in zip(structures, reports)])
+    body = [(p.text, c) for ps, cs in zip(reports, contexts) for p, c in zip(ps, cs)
+            if not p.furniture]
     features = model.pipeline.named_steps["features"]
-    norm = timed("features: normalise", lambda: [normalize(t) for t in body])
-    counts = {}
+    norm = timed("features: normalise", lambda: [normalize(t) for t, _ in body])
+    frame = pd.DataFrame({"text": [t for t, _ in body], "context": [c for _, c in body]})
+    blocks = []
     for name, terms, tfidf in zip(features.blocks_, features.terms_, features.tfidf_):
+        if name == "context":
+            blocks.append(timed("features: context", lambda: features._count_context(
+                features._contexts(frame), terms)))
+            continue
         counter = features._count_words if name == "words" else features._count_chars
-        counts[name] = timed(f"features: {name} (tokenise, count)", lambda: counter(norm, terms))
-        counts[name] = timed("features: tf-idf weighting", lambda: tfidf.transform(counts[name]))
-    import scipy.sparse as sp
-
-    X = timed("features: tf-idf weighting", lambda: sp.hstack(list(counts.values()), format="csr"))
+        counts = timed(f"features: {name} (tokenise, count)", lambda: counter(norm, terms))
+        blocks.append(timed("features: tf-idf weighting", lambda: tfidf.transform(counts)))
+    X = timed("features: tf-idf weighting", lambda: sp.hstack(blocks, format="csr"))
     proba = timed("classifier", lambda: model.pipeline.named_steps["classifier"].predict_proba(X))
     labels = [model.pipeline.classes_[i] for i in np.argmax(proba, axis=1)]
     timed("evidence terms", lambda: model._evidence(X, labels, 5))
     start = clock()
-    tables = [tag_paragraphs(model, ps, str(f)) for f, ps in zip(files, paragraphs)]
+    tagged = [t for i in range(0, len(files), tag._CHUNK_FILES)
+              for t in tag.tag_reports(model, [(str(f), ps) for f, ps in
+                                               zip(files[i:i + tag._CHUNK_FILES],
+                                                   reports[i:i + tag._CHUNK_FILES])])]
     whole = clock() - start
-    times["tables (whole tag_paragraphs minus the stages above)"] = max(
-        0.0, whole - sum(v for k, v in times.items() if k.startswith(("features", "classifier",
-                                                                          "evidence"))))
+    times["tables (tag_reports minus the stages above)"] = max(0.0, whole - sum(
+        v for k, v in times.items() if not k.startswith(("read", "segment"))))
     out = Path(tempfile.mkdtemp(prefix="lawgov_profile_"))
-    timed("coverage and writing", lambda: (
-        [report_coverage(t, t["doc"].iloc[0]) for t in tables],
-        write_table(__import__("pandas").concat(tables), out / "p.csv", "csv")))
+    rows = timed("coverage and CSV tables", lambda: (
+        [report_coverage(t.frame, str(f), t.structure) for f, t in zip(files, tagged)],
+        write_table(pd.concat([t.frame for t in tagged]), out / "p.csv", "csv"))[0])
+
+    def html():
+        page = HtmlReport(out / "report.html", TagOptions())
+        for t, row in zip(tagged, rows):
+            page.add(t.frame, row)
+        page.close(ok=False)  # the sections are the cost; the head is one small table
+
+    timed("report.html (one section per report)", html)
     shutil.rmtree(out, ignore_errors=True)
     total = sum(times.values())
     return [[name, f"{seconds:.2f} s", f"{seconds / total:.0%}"] for name, seconds in times.items()]
@@ -127,7 +151,7 @@ def stage_profile(model, files):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1 repeat, no quality variants")
+    parser.add_argument("--quick", action="store_true", help="1 repeat")
     args = parser.parse_args()
     repeats = 1 if args.quick else REPEATS
 
@@ -219,13 +243,6 @@ def main():
 
         print(f"\nWhere tagging time goes (process CPU time, {len(files)} files, one process):\n")
         print(table(stage_profile(model, files), ["stage", "CPU time", "share"]))
-
-        if not args.quick:
-            from lawgov_cls.card import markdown_table
-            from lawgov_cls.evaluate import compare_variants
-
-            print("\nQuality: leave-one-report-out on the seeds, same folds:\n")
-            print(markdown_table(compare_variants(corpus)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
