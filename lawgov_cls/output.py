@@ -135,18 +135,19 @@ def excel_text(value: str) -> str:
     return _xml_text(value)
 
 
-def _csv_rows(frame: pd.DataFrame):
+def _csv_rows(frame: pd.DataFrame) -> list[list]:
     """The rows of ``frame`` as CSV cells: text neutralised (csv_safe), missing values empty,
     numbers and booleans as pandas writes them."""
-    columns = []
-    for name in frame.columns:
-        values = frame[name].tolist()  # Python scalars: 0.1234, True, 2019, None
-        if not (pd.api.types.is_numeric_dtype(frame[name])
-                or pd.api.types.is_bool_dtype(frame[name])):
-            values = [csv_safe(v) for v in values]
-        columns.append(["" if v is None or (isinstance(v, float) and v != v) else v
-                        for v in values])
-    return zip(*columns)
+    text = [i for i, dtype in enumerate(frame.dtypes)
+            if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype))]
+    rows = frame.to_numpy(dtype=object).tolist()  # Python scalars: 0.1234, True, 2019, None
+    for row in rows:
+        for i in text:
+            row[i] = csv_safe(row[i])
+        for i, value in enumerate(row):
+            if value is None or (value.__class__ is float and value != value):
+                row[i] = ""
+    return rows
 
 
 class TableWriter:
@@ -187,7 +188,8 @@ class TableWriter:
             self._csv.writerow([csv_safe(c) for c in self.columns])
 
     def write(self, frame: pd.DataFrame) -> None:
-        frame = frame.reindex(columns=self.columns)
+        if list(frame.columns) != self.columns:
+            frame = frame.reindex(columns=self.columns)
         # A stream's errors (BrokenPipeError when the reader of a pipe is gone) are the caller's.
         with _writing(self.path) if self._stream is None else contextlib.nullcontext():
             if self.fmt == "csv":
