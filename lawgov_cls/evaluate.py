@@ -292,6 +292,29 @@ def compare_variants(corpus: pd.DataFrame, names: list[str] | None = None,
     return pd.DataFrame(rows)
 
 
+def dev_ablation(corpus: pd.DataFrame, dev: pd.DataFrame, genres: dict[str, str],
+                 names: list[str], progress: Progress = _quiet) -> pd.DataFrame:
+    """Macro-F1 over the six tasks on the dev set, overall and per kind of document, for
+    each named variant trained on all of ``corpus``.
+
+    For reporting what the choices did after they were made (train/dev_ablation.py); the
+    settings are chosen by compare_variants, which never reads the dev set.
+    """
+    from lawgov_cls.model import train_model
+
+    kind = dev["doc"].map(genres).fillna("未知").map(genre_group)
+    rows = []
+    for name in names:
+        progress(f"variant: {name}")
+        predictions = predict_rows(train_model(corpus, VARIANTS[name]).pipeline, dev)
+        row = {"variant": name, "dev_macro_f1_tasks": score(predictions["label"],
+                                                            predictions["pred"])["macro_f1_tasks"]}
+        for group in scores_by(predictions, kind).itertuples():
+            row[f"{group.group} (macro_f1_present)"] = group.macro_f1_present
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def _pair(loro: dict, cv: dict) -> dict:
     return {"loro_macro_f1_tasks": loro["macro_f1_tasks"], "loro_accuracy": loro["accuracy"],
             "cv_macro_f1_tasks": cv["macro_f1_tasks"], "cv_accuracy": cv["accuracy"]}

@@ -99,3 +99,17 @@ def test_a_stray_paragraph_is_thin_not_covered():
     assert row["n_化解纠纷"] == 1  # the count stays, so that analysts can apply their own rule
     loose = report_coverage(_tagged("a.txt", [long, long, stray]), min_share=0.0)
     assert "化解纠纷" not in loose["missing"]
+
+
+def test_dev_ablation_scores_each_variant_on_the_dev_documents(small_corpus):
+    # Two authored documents stand in for the dev set; they are left out of training.
+    from lawgov_cls.evaluate import dev_ablation
+
+    docs = small_corpus.loc[small_corpus["source"] == "authored", "doc"].unique()[:2]
+    dev = small_corpus[small_corpus["doc"].isin(docs)]
+    train = small_corpus[~small_corpus["doc"].isin(docs)]
+    genres = {docs[0]: "年度报告", docs[1]: "行政执法报告"}
+    table = dev_ablation(train, dev, genres, ["default", "no document context"])
+    assert table["variant"].tolist() == ["default", "no document context"]
+    assert {"annual reports (macro_f1_present)", "single-topic (macro_f1_present)"} <= set(table)
+    assert table["dev_macro_f1_tasks"].between(0, 1).all()
