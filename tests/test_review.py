@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -105,6 +107,10 @@ def test_workbook_keeps_text_as_text_and_offers_the_labels(picked, tmp_path):
     assert str(choose.sqref) == f"J2:J{len(picked) + 1}"
     definitions = {r[0]: r[1] for r in book["labels"].iter_rows(values_only=True)}
     assert all(definitions[l] == DESCRIPTIONS[l] for l in LABELS)
+    # One line per boundary rule of the guidelines, all of them.
+    guidelines = (Path(__file__).parent.parent / "data" / "GUIDELINES.md").read_text("utf-8")
+    rules = re.findall(r"^### Rule (\d+)", guidelines, flags=re.M)
+    assert [k for k in definitions if str(k).isdigit()] == rules
     assert not list(tmp_path.glob(".*tmp"))
 
 
