@@ -10,15 +10,17 @@ Reviewed rows (added by `lawgov-cls add-labels`) are kept as they are.
 
 from pathlib import Path
 
-from lawgov_cls.corpus import (DEFAULT_CORPUS, DEFAULT_DEV, build_corpus, build_dev, label_counts,
-                               load_corpus, write_corpus)
+from lawgov_cls.corpus import (build_corpus, build_dev, label_counts, load_corpus,
+                               write_corpus)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seeds"  # the five founding reports, unchanged
 AUTHORED_DIR = ROOT / "data" / "authored"  # LABEL<TAB>TEXT files written by the team (training)
 DEV_DIR = ROOT / "data" / "dev"  # LABEL<TAB>TEXT files of the held-out dev set
-CORPUS = DEFAULT_CORPUS  # the training corpus (also the source of seed and reviewed labels)
-DEV = DEFAULT_DEV  # the held-out rows
+# This checkout's files, not the installed package's defaults, so that the script run from
+# another clone never writes into the checkout the package was installed from.
+CORPUS = ROOT / "data" / "paragraphs.csv"  # the training corpus (also the source of seed and reviewed labels)
+DEV = ROOT / "data" / "dev.csv"  # the held-out rows
 
 if __name__ == "__main__":
     corpus = build_corpus(SEED_DIR, AUTHORED_DIR, load_corpus(CORPUS, validate=False))

@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from lawgov_cls.card import markdown_table
-from lawgov_cls.corpus import DEFAULT_CORPUS, DEFAULT_DEV, label_counts, load_corpus
+from lawgov_cls.corpus import label_counts, load_corpus
 from lawgov_cls.evaluate import loro_predictions, score
 from lawgov_cls.labels import LABELS
 from lawgov_cls.passes import agreement_table, changes_table, load_passes
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "README.md"  # the datasheet
+DATA = Path(__file__).resolve().parent.parent / "data"  # this checkout's data, not the package's
+OUT = DATA / "README.md"  # the datasheet
 WRITERS = {  # what each writer (file prefix) was asked to write
     "A": "founding session: 职能/决策-focused annual, plan and department reports",
     "B": "founding session: 执法/监督-focused reports, one 政府信息公开 report",
@@ -29,8 +30,13 @@ WRITERS = {  # what each writer (file prefix) was asked to write
     "I": "2021–2025 era: boilerplate-heavy annual reports, 述法, a 实施方案",
     "X": "first dev set (single-topic genres); read once, then moved to training",
     "Y": "first dev set (annual reports, plans, 述法); read once, then moved to training",
-    "Z": "dev set (held out): single-topic genres",
-    "W": "dev set (held out): single-topic genres, annual reports, plans, 述法",
+    "Z": "second dev set (single-topic genres); read once, then moved to training",
+    "W": "second dev set (single-topic genres, annual reports, plans, 述法); read once, then moved to training",
+    "J": "single-topic 能力/化解纠纷 genres: 学法考法 results, 学法计划, 培训, 宪法宣誓, 述法评议, 普法, 调解, 公共法律服务, 信访",
+    "K": "single-topic 决策/监督 genres: 规范性文件审查 and 清理, 合法性审查, 决策程序 and 目录, 建议提案, 审计, 政府信息公开年报",
+    "L": "single-topic 执法/化解纠纷 genres: 执法统计年报, 执法报告, 三项制度, 案卷评查, 复议, 应诉, 复议统计, 调解仲裁",
+    "U": "dev set (held out): single-topic genres",
+    "V": "dev set (held out): annual reports, plans, 述法, single-topic genres",
 }
 
 TEMPLATE = """# Datasheet: data/paragraphs.csv and data/dev.csv
@@ -55,8 +61,8 @@ never used for training or for choosing settings.
   writer's files; invented places and figures; no text copied from any web page, repository
   or seed. The dev writers never saw the training rows. The first dev set (writers X, Y) was
   read once with the first model that used document context; its figures are kept in the
-  README, and it then joined the training data; a second dev set (writers Z, W), written the
-  same way, is the held-out set now.
+  README, and it then joined the training data; so did the second (writers Z, W) after its
+  one read; the third (writers U, V), written the same way, is the held-out set now.
 - **reviewed**: paragraphs of real reports corrected by analysts with `lawgov-cls review` and
   `lawgov-cls add-labels` (none yet). They count as real documents in leave-one-report-out.
 
@@ -117,8 +123,8 @@ Leave-one-report-out on the seeds, the default model trained with and without th
 
 
 def main() -> None:
-    corpus = load_corpus(DEFAULT_CORPUS)
-    dev = load_corpus(DEFAULT_DEV)
+    corpus = load_corpus(DATA / "paragraphs.csv")
+    dev = load_corpus(DATA / "dev.csv")
     seeds = corpus[corpus["source"] == "seed"]
     authored = corpus[corpus["source"] == "authored"]
     docs = pd.crosstab(seeds["doc"], seeds["label"]).reindex(columns=list(LABELS), fill_value=0)
@@ -133,7 +139,7 @@ def main() -> None:
     labels = label_counts(corpus)
     labels.insert(len(labels.columns), "dev", dev["label"].value_counts().reindex(list(LABELS),
                                                                                   fill_value=0))
-    passes = load_passes()
+    passes = load_passes(DATA / "label_passes.csv")
     measure = []
     for name, use in (("with authored documents", True), ("seeds only", False)):
         pred = loro_predictions(corpus, use_authored=use)
