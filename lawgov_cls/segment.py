@@ -163,12 +163,21 @@ def _table_row(line: str) -> bool:
     return any(len(c.replace(" ", "")) > _MAX_MENU_ITEM or re.search(r"\d", c) for c in cells)
 
 
+def _cells(line: str) -> bool:
+    """A line of table cells: separated by |, a tab, or spaces (prose has at most one)."""
+    return bool(re.search(r"[|│\t]", line)) or line.strip().count(" ") >= 2
+
+
 def _wrap_width(lines: list[str]) -> int:
     """The fixed line width of hard-wrapped text, or 0 when lines are not hard-wrapped.
 
     Hard-wrapped text has many lines of (nearly) the same length: the wrap width.
     """
-    lengths = [len(s) for s in lines if len(s) >= 15]
+    # Table rows (cells split by | or spaces) and lines ending a sentence say nothing about
+    # a wrap width: a table of rows of similar length would otherwise pass for wrapped text
+    # and be joined, with the paragraphs around it, into one paragraph.
+    lengths = [len(s) for s in lines if len(s) >= 15 and not _cells(s)
+               and not s.endswith(tuple(_SENTENCE_END))]
     if len(lengths) < 5:
         return 0
     width, _ = Counter(lengths).most_common(1)[0]

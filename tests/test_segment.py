@@ -85,3 +85,17 @@ def test_body_text_is_not_furniture(line):
 def test_empty_text_gives_no_paragraphs():
     assert split_paragraphs("") == []
     assert split_paragraphs("\n \n") == []
+
+
+@pytest.mark.parametrize("sep", [" | ", "  ", " "])
+def test_a_table_of_similar_rows_is_not_taken_for_wrapped_text(sep):
+    # Six rows of about the same length used to make the whole text look hard-wrapped, and
+    # the rows were joined to each other and to the paragraph above them.
+    cells = [("清河区", 9826, 9826, "100%", 95.8), ("沙湄县", 11473, 11469, "99.9%", 94.9),
+             ("东港区", 8612, 8601, "99.8%", 94.1), ("蒲源县", 13025, 12968, "99.5%", 93.2),
+             ("湾口市", 15937, 15802, "99.1%", 92.7), ("石岩县", 12380, 12214, "98.6%", 91.8)]
+    rows = [sep.join(str(c) for c in row) for row in cells]
+    text = "\n".join(["关于2024年度学法考法情况的通报",
+                      "根据市委依法治市办部署,全市国家工作人员年度考法于11月完成。各单位参考情况如下。",
+                      *rows, "下一步,各单位要抓好整改。"])
+    assert [p.text for p in split_paragraphs(text)][2:8] == [" ".join(r.split()) for r in rows]
