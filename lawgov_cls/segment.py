@@ -173,15 +173,16 @@ def _wrap_width(lines: list[str]) -> int:
 
     Hard-wrapped text has many lines of (nearly) the same length: the wrap width.
     """
-    # Table rows (cells split by | or spaces) and lines ending a sentence say nothing about
-    # a wrap width: a table of rows of similar length would otherwise pass for wrapped text
-    # and be joined, with the paragraphs around it, into one paragraph.
-    lengths = [len(s) for s in lines if len(s) >= 15 and not _cells(s)
-               and not s.endswith(tuple(_SENTENCE_END))]
-    if len(lengths) < 5:
+    lengths = [len(s) for s in lines if len(s) >= 15]
+    # Only lines that could have been cut at the wrap width vote for it: not table rows
+    # (cells split by | or spaces), whose similar lengths made a page with a table pass for
+    # wrapped text and be joined into a few paragraphs, nor lines that end a sentence.
+    cut = [len(s) for s in lines
+           if len(s) >= 15 and not _cells(s) and not s.endswith(tuple(_SENTENCE_END))]
+    if len(cut) < 5:
         return 0
-    width, _ = Counter(lengths).most_common(1)[0]
-    near = sum(1 for n in lengths if abs(n - width) <= 2)
+    width, _ = Counter(cut).most_common(1)[0]
+    near = sum(1 for n in cut if abs(n - width) <= 2)
     return width if near >= 0.3 * len(lengths) and near >= 5 else 0
 
 
