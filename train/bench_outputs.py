@@ -16,8 +16,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench import paired_best_times, table  # train/bench.py: the same timing and tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -26,20 +27,7 @@ ROUNDS = 2
 
 def best_of(fns, rounds=ROUNDS):
     """Best time of each function, the functions run in turns ``rounds`` times."""
-    best = [float("inf")] * len(fns)
-    for _ in range(rounds):
-        for i, fn in enumerate(fns):
-            start = time.perf_counter()
-            fn()
-            best[i] = min(best[i], time.perf_counter() - start)
-    return best
-
-
-def table(rows, headers):
-    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
-    line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
-    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-                     + [line(r) for r in rows])
+    return paired_best_times(fns, rounds)
 
 
 def main():
@@ -53,7 +41,7 @@ def main():
     from lawgov_cls.batch import TagOptions, _Writers, tag_batch
     from lawgov_cls.coverage import report_coverage, summarize_coverage
     from lawgov_cls.batch import BatchResult
-    from lawgov_cls.structure import check_structure, summarize_structure
+    from lawgov_cls.structure import summarize_structure
     from lawgov_cls.tag import iter_tagged
 
     load_before = os.getloadavg()[0]
@@ -68,8 +56,8 @@ def main():
         files = len(SEEDS) * args.copies
 
         # Tag once; then time each writer on the same tagged paragraphs.
-        tagged = [(frame, report_coverage(frame, doc, check_structure(frame["text"].tolist())))
-                  for doc, frame, error in iter_tagged(model, [bulk], jobs=2) if not error]
+        tagged = [(t.frame, report_coverage(t.frame, doc, t.structure))
+                  for doc, t, error in iter_tagged(model, [bulk], jobs=2) if not error]
         paragraphs = sum(len(f) for f, _ in tagged)
 
         def write(fmt, html, name):
