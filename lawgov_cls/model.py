@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
@@ -31,9 +32,15 @@ from lawgov_cls.resources import bundled_model_path
 #: Marks a model file as ours; bump when the saved layout changes.
 MODEL_FORMAT = "lawgov_cls-model/2"
 RANDOM_STATE = 0
-#: The project's own types a skops model file may contain (skops refuses any type not
-#: listed as trusted; scikit-learn, numpy and scipy types are trusted by skops itself).
-TRUSTED_TYPES = ["lawgov_cls.features.TextFeatures"]
+#: The types a skops model file may contain beyond those skops trusts itself (public
+#: scikit-learn estimators, numpy, scipy): the project's own, and the two private parts of a
+#: calibrated LinearSVC (classifier "svm"), which hold only fitted arrays.
+TRUSTED_TYPES = ["lawgov_cls.features.TextFeatures", "sklearn.calibration._CalibratedClassifier",
+                 "sklearn.calibration._SigmoidCalibration"]
+#: The scikit-learn estimators a model file can hold: every classifier ``_classifier`` builds,
+#: the Pipeline, and the TF-IDF weights inside TextFeatures.
+ESTIMATORS = (Pipeline, LogisticRegression, LinearSVC, CalibratedClassifierCV, SGDClassifier,
+              ComplementNB, TfidfTransformer)
 
 
 class ModelError(Exception):
@@ -266,9 +273,9 @@ class LawgovModel:
         """Write the model as a skops file, atomically (temp file, then rename)."""
         import zipfile
 
-        import skops.io as sio
-
         from lawgov_cls.output import atomic_path
+
+        sio = skops_io()
 
         with atomic_path(path) as tmp:
             sio.dump({"format": MODEL_FORMAT, "metadata": self.metadata,
@@ -402,9 +409,32 @@ def _is_skops(path: Path) -> bool:
         return False
 
 
-def _load_skops(path: Path):
-    import skops.io as sio
+def skops_io():
+    """``skops.io``, imported without its scan of all of scikit-learn (0.4 s of a cold start).
 
+    When first imported, skops makes its default trusted-type list from scikit-learn's
+    ``all_estimators()``, which imports every scikit-learn sub-package. While it is imported
+    here, that function lists only ``ESTIMATORS``, which is all a lawgov_cls model holds, so
+    in this process skops trusts fewer scikit-learn types by default, never more. If skops was
+    imported before (by other code in the process), it is used as it is.
+    """
+    import sys
+
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+    import sklearn.utils
+
+    every = sklearn.utils.all_estimators
+    sklearn.utils.all_estimators = lambda type_filter=None: [(e.__name__, e) for e in ESTIMATORS]
+    try:
+        import skops.io
+    finally:
+        sklearn.utils.all_estimators = every
+    return skops.io
+
+
+def _load_skops(path: Path):
+    sio = skops_io()
     try:
         untrusted = [t for t in sio.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
         if untrusted:

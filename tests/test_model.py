@@ -156,3 +156,52 @@ def test_evidence_terms_come_from_the_text(model):
     text = "深化放管服改革,推行证照分离和一网通办。"
     [terms] = model.evidence([text], model.predict([text]))
     assert terms and all(t.replace(" ", "") in text.replace(" ", "") for t in terms if t != "<num>")
+
+
+def _fresh_python(code: str) -> str:
+    """Run ``code`` in a new interpreter (skops not yet imported) and return its stdout."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_skops_is_imported_trusting_no_type_it_would_not_trust_anyway():
+    import json
+
+    out = json.loads(_fresh_python(
+        "import json, sklearn.utils\n"
+        "from lawgov_cls.model import ESTIMATORS, skops_io\n"
+        "skops_io()\n"
+        "from skops.io._trusted_types import SKLEARN_ESTIMATOR_TYPE_NAMES as narrow\n"
+        "from skops.io._utils import get_type_name\n"
+        "every = [get_type_name(e) for _, e in sklearn.utils.all_estimators()]\n"
+        "print(json.dumps({'narrow': narrow, 'every': every, 'ours': len(ESTIMATORS)}))\n"))
+    assert set(out["narrow"]) <= set(out["every"])  # never wider than skops's own list
+    assert len(out["narrow"]) == out["ours"]
+    assert len(out["every"]) > 100  # sklearn's all_estimators was put back after the import
+
+
+@pytest.mark.parametrize("classifier", ["logreg", "svm", "sgd", "cnb"])
+def test_every_classifier_loads_after_the_narrowed_import_and_others_are_refused(
+        classifier, small_corpus, tmp_path):
+    from sklearn.pipeline import Pipeline
+    from sklearn.tree import DecisionTreeClassifier
+
+    from lawgov_cls.model import ModelConfig
+
+    model = train_model(small_corpus, ModelConfig(classifier=classifier), data_sha256="test")
+    ours = model.save(tmp_path / "ours.skops")
+    features = model.pipeline.named_steps["features"]
+    foreign = Pipeline([("features", features), ("classifier", DecisionTreeClassifier().fit(
+        features.transform(small_corpus["text"].tolist()), small_corpus["label"]))])
+    other = LawgovModel(foreign, model.metadata).save(tmp_path / "other.skops")
+    out = _fresh_python(
+        "from lawgov_cls import ModelError, load_model\n"
+        f"print(load_model({str(ours)!r}).predict(['行政复议案件36件']))\n"
+        f"try:\n    load_model({str(other)!r})\n"
+        "except ModelError as exc:\n    print('refused', exc)\n")
+    assert "refused" in out and "DecisionTreeClassifier" in out and "not trusted" in out
