@@ -4,8 +4,10 @@ Chinese official documents end with the issuer's name above the date ('某县人
 '2024年1月31日'), joint issuers on one line or on consecutive lines ('中共某镇委员会 某镇人民
 政府'); a 述法 report is signed by a person ('述法人:某局局长 张三'). Reports without a
 signature often name the issuer in the title ('某市司法局关于2022年度…的报告',
-'某县教育局2022年度…报告') or on a line above it. ``find_issuer`` looks in that order and
-returns '' when the text does not say; joint issuers are joined with '、'.
+'某县教育局2022年度…报告') or on a line above it; pages saved from a government website
+often carry it as a metadata field ('发布机构:某区人民政府法制办公室'). ``find_issuer`` looks at
+the signature, the title, the metadata field and the lines above the title, in that order,
+and returns '' when the text does not say; joint issuers are joined with '、'.
 
 >>> from lawgov_cls.segment import split_paragraphs
 >>> find_issuer(split_paragraphs("某县2023年度法治政府建设情况报告\\n推进依法行政。\\n"
@@ -33,6 +35,9 @@ _PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _SIGNER = re.compile(r"^述法人\s*[::]\s*(?:.*\s)?([\u4e00-\u9fff·]{2,5})$")
 # A title that starts with its issuer: '某市司法局关于…' or '某县教育局2022年度…'.
 _TITLE_ISSUER = re.compile(r"^(.{3,40}?)(?:关于|(?=(?:19|20)\d{2}\s*年))")
+# The issuing body as a website's metadata field ('来源' is left out: it names where the
+# page came from, often a department in short form, not who issued the document).
+_FIELD = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位)\s*[::]\s*([^\s【】\[\]|｜]{3,40})")
 
 
 def _bodies(text: str) -> list[str] | None:
@@ -77,12 +82,22 @@ def _from_title(title: str) -> str:
     return ""
 
 
+def _from_field(paragraphs: Sequence[Paragraph]) -> str:
+    for p in paragraphs:
+        for m in _FIELD.finditer(p.text):
+            if names := _bodies(m[1]):
+                return _join(names)
+    return ""
+
+
 def find_issuer(paragraphs: Sequence[Paragraph], title: str = "") -> str:
     """The issuing body (or the signer of a 述法 report); '' when the text does not say."""
     body = [p for p in paragraphs if not p.furniture]
     if issuer := _from_signature(body):
         return issuer
     if issuer := _from_title(title):
+        return issuer
+    if issuer := _from_field(paragraphs):
         return issuer
     for p in body[:_HEADER_PARAS]:  # a name line above the title: '某县人民政府' / '…报告'
         if title and p.text.strip() in title:

@@ -22,7 +22,7 @@ def load_passes(path: str | Path = DEFAULT_PASSES) -> pd.DataFrame:
     """The passes table, with a ``set`` column: writer letter and split of each document."""
     passes = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     name = passes["doc"].str.split("/").str[-1]
-    passes["writer"] = name.str.extract(r"^([A-Z])_")[0]
+    passes["writer"] = name.str.extract(r"^([A-Z]{1,2})_")[0]
     passes["split"] = passes["doc"].str.split("/").str[0]
     return passes
 

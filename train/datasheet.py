@@ -35,8 +35,21 @@ WRITERS = {  # what each writer (file prefix) was asked to write
     "J": "single-topic 能力/化解纠纷 genres: 学法考法 results, 学法计划, 培训, 宪法宣誓, 述法评议, 普法, 调解, 公共法律服务, 信访",
     "K": "single-topic 决策/监督 genres: 规范性文件审查 and 清理, 合法性审查, 决策程序 and 目录, 建议提案, 审计, 政府信息公开年报",
     "L": "single-topic 执法/化解纠纷 genres: 执法统计年报, 执法报告, 三项制度, 案卷评查, 复议, 应诉, 复议统计, 调解仲裁",
-    "U": "dev set (held out): single-topic genres",
-    "V": "dev set (held out): annual reports, plans, 述法, single-topic genres",
+    "U": "third dev set (single-topic genres); read once, then moved to training",
+    "V": "third dev set (annual reports, plans, 述法, single-topic genres); read once, then moved to training",
+    "M": "single-topic 决策 genres: 规范性文件备案审查, 清理, 合法性审查, 决策程序规定 and 目录, 法律顾问, 公平竞争审查",
+    "N": "single-topic 化解纠纷 genres: 复议体制改革, 应诉, 出庭应诉通报, 复议统计分析, 败诉分析, 行政调解, a township's 信访",
+    "O": "single-topic 监督/能力 genres: 建议提案办理 at four levels, 学法用法考试, 法治培训总结, 学法制度, 执法人员培训",
+    "S": "职能 against 监督: 营商环境, 放管服, 政务服务, 审计整改, 12345热线, 政务诚信, two department annual reports",
+    "P": "fourth dev set (single-topic genres, annual reports); read once, then moved to training",
+    "Q": "fourth dev set (single-topic genres, annual reports, 述法); read once, then moved to training",
+    "R": "fourth dev set (single-topic genres, 实施方案, 工作要点, annual reports); read once, then moved to training",
+    "AC": "single-topic 化解纠纷/能力 genres with tables of varied shape: 复议, 出庭应诉, 败诉分析, 调解, 信访, 学法考试, 法律明白人",
+    "AD": "single-topic 监督/决策 genres with tables of varied shape: 政府信息公开年报, 建议提案 outcomes, 文件清理, 决策目录, 法律顾问, 审计整改",
+    "AE": "执法 genres with tables of varied shape (执法统计, 处罚分析, 案卷评查, 综合执法改革), and 双随机一公开, 营商环境, 12345热线",
+    "T": "fifth dev set (held out): single-topic genres, annual reports",
+    "AA": "fifth dev set (held out): single-topic genres, annual reports, 述法",
+    "AB": "fifth dev set (held out): single-topic genres, 实施方案, 工作要点, an annual report",
 }
 
 TEMPLATE = """# Datasheet: data/paragraphs.csv and data/dev.csv
@@ -61,8 +74,9 @@ never used for training or for choosing settings.
   writer's files; invented places and figures; no text copied from any web page, repository
   or seed. The dev writers never saw the training rows. The first dev set (writers X, Y) was
   read once with the first model that used document context; its figures are kept in the
-  README, and it then joined the training data; so did the second (writers Z, W) after its
-  one read; the third (writers U, V), written the same way, is the held-out set now.
+  README, and it then joined the training data; so did the second (writers Z, W), the
+  third (U, V) and the fourth (P, Q, R) after their one read each; the fifth (writers T, AA,
+  AB), written the same way, is the held-out set now.
 - **reviewed**: paragraphs of real reports corrected by analysts with `lawgov-cls review` and
   `lawgov-cls add-labels` (none yet). They count as real documents in leave-one-report-out.
 
@@ -130,7 +144,7 @@ def main() -> None:
     docs = pd.crosstab(seeds["doc"], seeds["label"]).reindex(columns=list(LABELS), fill_value=0)
     docs["total"] = docs.sum(axis=1)
     both = pd.concat([corpus, dev])
-    writer = both["doc"].str.extract(r"/([A-Z])_")[0]
+    writer = both["doc"].str.extract(r"/([A-Z]{1,2})_")[0]
     by_writer = pd.crosstab(writer, both["label"]).reindex(columns=list(LABELS), fill_value=0)
     by_writer.insert(0, "files", both.groupby(writer)["doc"].nunique())
     by_writer["total"] = by_writer[list(LABELS)].sum(axis=1)
