@@ -6,14 +6,16 @@ genre: in a single-topic document (a 行政复议 report, a 政府信息公开�
 topical headings and statistics take the document's topic. So a paragraph of such a
 document gets context tokens: the topic of the genre (labels.GENRE_TOPIC, the genre found by
 structure.check_structure, so that tagging and training see the same thing) paired with the
-paragraph's shape (heading, statistics, short line, opening paragraph), which lets a linear
+paragraph's shape (heading, statistics, table row, short line, opening paragraph), which lets a linear
 model learn "a heading in a 化解纠纷 document" as one feature. Paragraphs of annual reports,
 plans and 述法 reports get no such tokens: there the text alone decides.
 
 >>> paragraph_shapes("(一)收案及受理情况", is_heading=True)
 ['heading']
 >>> paragraph_shapes("行政许可 | 312 | -27 | 48571", is_heading=False)
-['stats', 'short']
+['stats', 'table', 'short']
+>>> paragraph_shapes("县住房和城乡建设局　　23　　19", is_heading=False)
+['table', 'short']
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ import pandas as pd
 from lawgov_cls.segment import Paragraph, heading_level, is_furniture, is_heading_line
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Cell separators of a table saved as text: bars, tabs, runs of (full-width) spaces.
+_CELL = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{2,}")
 _SHORT = 30  # characters: a line this short carries little text of its own
 _TITLE_AREA = 20  # paragraphs: a title (or its repetition) sits at the top of the page
 
 
-def paragraph_shapes(text: str, is_heading: bool) -> list[str]:
-    """What a paragraph looks like: a heading, a line of figures, a short line (or none)."""
+def paragraph_shapes(text: str, is_heading: bool, furniture: bool = False) -> list[str]:
+    """What a paragraph looks like: a heading, a line of figures, a table row (two or more
+    cell separators: rule 9 gives every row of a single-topic document's tables its topic,
+    header rows and rows of names included), a short line (or none). Page furniture (a
+    metadata line spaced like cells) is never a table row."""
     shapes = []
     if is_heading:
         shapes.append("heading")
@@ -39,6 +46,8 @@ def paragraph_shapes(text: str, is_heading: bool) -> list[str]:
     digits = sum(len(n) for n in numbers)
     if len(numbers) >= 3 and (digits >= 0.2 * len(text) or len(text) <= 100):
         shapes.append("stats")
+    if not furniture and len(_CELL.findall(text.strip())) >= 2:
+        shapes.append("table")
     if len(text) <= _SHORT and not is_heading:
         shapes.append("short")
     return shapes
@@ -89,7 +98,8 @@ def document_shapes(paragraphs: Sequence[Paragraph]) -> list[list[str]]:
         elif i > last_body and not p.furniture and len(text) <= _SHORT and not p.level:
             out.append(["trailer"])
         else:
-            out.append(paragraph_shapes(p.text, p.is_heading) + (["opening"] if i == opening else []))
+            out.append(paragraph_shapes(p.text, p.is_heading, p.furniture)
+                       + (["opening"] if i == opening else []))
     return out
 
 

@@ -258,6 +258,7 @@ VARIANTS: dict[str, ModelConfig] = {
     "no document context": ModelConfig(context=()),
     "context: + topic prior on every paragraph": ModelConfig(context=("pair", "prior")),
     "context: genre × shape, every genre": ModelConfig(context=("genre",)),
+    "context: no table-row shape": ModelConfig(context_exclude=("table",)),
     "context weight 0.5": ModelConfig(context_weight=0.5),
     "context weight 2": ModelConfig(context_weight=2.0),
     "words only": ModelConfig(chars=False),

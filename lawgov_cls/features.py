@@ -209,7 +209,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     def __init__(self, words: bool = True, chars: bool = True,
                  char_ngrams: tuple[int, int] = (2, 3), min_df: int = 1,
                  max_char_features: int = 100_000, context: tuple[str, ...] = (),
-                 context_weight: float = 1.0):
+                 context_weight: float = 1.0, context_exclude: tuple[str, ...] = ()):
         self.words = words
         self.chars = chars
         self.char_ngrams = char_ngrams
@@ -217,6 +217,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.context = context
         self.context_weight = context_weight
+        self.context_exclude = context_exclude
 
     def _analyzers(self):
         """(block name, analyzer of normalised text, min_df, max_features) of each block."""
@@ -267,9 +268,13 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         return blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
 
     def _contexts(self, X) -> list[str]:
-        """The context tokens of the kinds this model uses (``kind:...``)."""
+        """The context tokens of the kinds this model uses (``kind:...``), without those of
+        the shapes in ``context_exclude`` (``…|SHAPE``)."""
         kinds = tuple(f"{kind}:" for kind in self.context)
-        return [" ".join(t for t in c.split() if t.startswith(kinds)) for c in _contexts(X)]
+        # getattr: a model saved before context_exclude existed has no such attribute.
+        exclude = tuple(f"|{shape}" for shape in getattr(self, "context_exclude", ()))
+        return [" ".join(t for t in c.split() if t.startswith(kinds)
+                         and not (exclude and t.endswith(exclude))) for c in _contexts(X)]
 
     def _count_context(self, contexts: list[str], terms: np.ndarray) -> sp.csr_matrix:
         lookup = self._cached("context_lookup", lambda: dict(zip(terms.tolist(), range(len(terms)))))

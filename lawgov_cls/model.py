@@ -64,6 +64,7 @@ class ModelConfig:
     min_df: int = 1
     context: tuple[str, ...] = ("pair",)  # kinds of document-context token used (context.py)
     context_weight: float = 1.0  # value of a context indicator beside the unit-norm TF-IDF blocks
+    context_exclude: tuple[str, ...] = ()  # shapes whose context tokens are left out (a variant)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -89,7 +90,8 @@ def build_pipeline(config: ModelConfig = ModelConfig()) -> Pipeline:
     """An unfitted Pipeline taking a list of texts (or a DataFrame with a ``text`` column)."""
     features = TextFeatures(words=config.words, chars=config.chars,
                             char_ngrams=tuple(config.char_ngrams), min_df=config.min_df,
-                            context=tuple(config.context), context_weight=config.context_weight)
+                            context=tuple(config.context), context_weight=config.context_weight,
+                            context_exclude=tuple(config.context_exclude))
     return Pipeline([("features", features), ("classifier", _classifier(config))])
 
 

@@ -47,6 +47,17 @@ def test_shapes_of_headings_figures_titles_and_trailers():
     assert "opening" in shapes[2]
 
 
+@pytest.mark.parametrize("text, furniture, table", [
+    ("管理领域 | 案件数(件) | 占比", False, True),           # a header row: no figures
+    ("县住房和城乡建设局　　23　　19　　27", False, True),    # cells spaced with full-width blanks
+    ("公安\t849\t12.4%", False, True),                        # tab-separated
+    ("办理行政复议案件36件,同比增长12%。", False, False),
+    ("发布时间:2023-03-28  来源:县司法局  浏览次数:112", True, False),  # furniture spaced like cells
+])
+def test_table_rows_are_a_shape_of_their_own(text, furniture, table):
+    assert ("table" in paragraph_shapes(text, is_heading=False, furniture=furniture)) is table
+
+
 def test_single_topic_documents_get_topic_tokens_and_annual_reports_none():
     review = context_tokens("行政复议应诉报告", _paragraphs(REVIEW_REPORT))
     assert review[3] == "genre:行政复议应诉报告|heading prior:化解纠纷 pair:化解纠纷|heading"

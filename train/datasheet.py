@@ -47,9 +47,12 @@ WRITERS = {  # what each writer (file prefix) was asked to write
     "AC": "single-topic 化解纠纷/能力 genres with tables of varied shape: 复议, 出庭应诉, 败诉分析, 调解, 信访, 学法考试, 法律明白人",
     "AD": "single-topic 监督/决策 genres with tables of varied shape: 政府信息公开年报, 建议提案 outcomes, 文件清理, 决策目录, 法律顾问, 审计整改",
     "AE": "执法 genres with tables of varied shape (执法统计, 处罚分析, 案卷评查, 综合执法改革), and 双随机一公开, 营商环境, 12345热线",
-    "T": "fifth dev set (held out): single-topic genres, annual reports",
-    "AA": "fifth dev set (held out): single-topic genres, annual reports, 述法",
-    "AB": "fifth dev set (held out): single-topic genres, 实施方案, 工作要点, an annual report",
+    "T": "fifth dev set (single-topic genres, annual reports); read once, then moved to training",
+    "AA": "fifth dev set (single-topic genres, annual reports, 述法); read once, then moved to training",
+    "AB": "fifth dev set (single-topic genres, 实施方案, 工作要点, an annual report); read once, then moved to training",
+    "AF": "sixth dev set (held out): single-topic genres, annual reports",
+    "AG": "sixth dev set (held out): single-topic genres, annual reports, 述法",
+    "AH": "sixth dev set (held out): single-topic genres, 实施方案, 工作要点, an annual report",
 }
 
 TEMPLATE = """# Datasheet: data/paragraphs.csv and data/dev.csv
@@ -75,8 +78,8 @@ never used for training or for choosing settings.
   or seed. The dev writers never saw the training rows. The first dev set (writers X, Y) was
   read once with the first model that used document context; its figures are kept in the
   README, and it then joined the training data; so did the second (writers Z, W), the
-  third (U, V) and the fourth (P, Q, R) after their one read each; the fifth (writers T, AA,
-  AB), written the same way, is the held-out set now.
+  third (U, V), the fourth (P, Q, R) and the fifth (T, AA, AB) after their one read each;
+  the sixth (writers AF, AG, AH), written the same way, is the held-out set now.
 - **reviewed**: paragraphs of real reports corrected by analysts with `lawgov-cls review` and
   `lawgov-cls add-labels` (none yet). They count as real documents in leave-one-report-out.
 
