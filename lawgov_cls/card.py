@@ -117,7 +117,7 @@ It is meant to speed up, not replace, an analyst's coding: check the paragraphs 
 (news, laws, court decisions) or for judging the quality of the work a report describes.
 
 ## Model
-{_features(config)}, TF-IDF weighted, and a {config.classifier} classifier (C={config.C},
+{_features(config)}, TF-IDF weighted{_context(config)}, and a {config.classifier} classifier (C={config.C},
 class_weight={config.class_weight}), one scikit-learn Pipeline saved with skops. Library
 versions: {versions}. Training data: `data/paragraphs.csv` (sha256
 `{metadata.get('data_sha256', '')[:16]}…`), {metadata.get('n_train')} paragraphs by source:
@@ -148,6 +148,16 @@ What each figure can tell:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+def _context(config) -> str:
+    if not config.context:
+        return ""
+    left_out = getattr(config, "context_exclude", ())
+    return (f"; document-context indicators of weight {config.context_weight} (kinds: "
+            f"{', '.join(config.context)}: in a single-topic genre, its task paired with the "
+            "paragraph's shape, from heading, stats, table, short, opening, title, trailer"
+            + (f", without {', '.join(left_out)}" if left_out else "") + "; context.py)")
 
 
 def _features(config) -> str:
