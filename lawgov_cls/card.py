@@ -153,10 +153,12 @@ What each figure can tell:
 def _context(config) -> str:
     if not config.context:
         return ""
+    from lawgov_cls.context import SHAPES
+
     left_out = getattr(config, "context_exclude", ())
     return (f"; document-context indicators of weight {config.context_weight} (kinds: "
             f"{', '.join(config.context)}: in a single-topic genre, its task paired with the "
-            "paragraph's shape, from heading, stats, table, short, opening, title, trailer"
+            f"paragraph's shape, from {', '.join(SHAPES)}"
             + (f", without {', '.join(left_out)}" if left_out else "") + "; context.py)")
 
 

@@ -55,6 +55,8 @@ def paragraph_shapes(text: str, is_heading: bool, furniture: bool = False) -> li
 
 #: Kinds of context token, as TextFeatures(context=...) selects them.
 CONTEXT_KINDS = ("pair", "prior", "genre")
+#: Every shape document_shapes gives (paragraph_shapes's and the position shapes).
+SHAPES = ("heading", "stats", "table", "short", "opening", "title", "trailer")
 
 
 def context_tokens(genre: str, paragraphs: Sequence[Paragraph]) -> list[str]:

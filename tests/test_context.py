@@ -90,3 +90,11 @@ def test_context_kinds_train_and_predict(small_corpus, corpus, kinds):
     assert all(any(n.startswith(f"{k}:") for n in names) for k in kinds)
     assert not any(n.startswith(tuple(f"{k}:" for k in {"pair", "prior", "genre"} - set(kinds)))
                    for n in names)
+
+
+def test_shapes_lists_every_shape_a_document_gives():
+    from lawgov_cls.context import SHAPES
+
+    given = {shape for shapes in document_shapes(_paragraphs(REVIEW_REPORT)) for shape in shapes}
+    given |= set(paragraph_shapes("行政许可 | 312 | -27 | 48571", is_heading=False))
+    assert given <= set(SHAPES)

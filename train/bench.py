@@ -224,7 +224,8 @@ def main():
             for _ in range(repeats + 2)) for code in (skops, plain))
         # The rest of it: loading the model file, then the first report (vocabulary
         # lookups, rjieba's dictionary); and what jieba's initialisation costs the bare side.
-        steps = ("import time, lawgov_cls; from lawgov_cls.tag import tag_text; from lawgov_cls.model import skops_io; skops_io(); "
+        steps = ("import time, lawgov_cls; from lawgov_cls.tag import tag_text; "
+                 "from lawgov_cls.model import skops_io; skops_io(); "
                  "t0 = time.perf_counter(); m = lawgov_cls.load_model(); "
                  "t1 = time.perf_counter(); tag_text(m, '一、依法全面履行政府职能'); "
                  "t2 = time.perf_counter(); print(t1 - t0, t2 - t1)")
