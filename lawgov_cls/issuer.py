@@ -33,8 +33,9 @@ _DATE_LINE = re.compile(r"^[\d\s年月日〇零○O一二三四五六七八九�
 _NOT_A_NAME = re.compile(r"主办|承办|网站|网址|版权|电话|地址|邮箱")
 _PERSON = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 _SIGNER = re.compile(r"^述法人\s*[::]\s*(?:.*\s)?([\u4e00-\u9fff·]{2,5})$")
-# A title that starts with its issuer: '某市司法局关于…' or '某县教育局2022年度…'.
-_TITLE_ISSUER = re.compile(r"^(.{3,40}?)(?:关于|(?=(?:19|20)\d{2}\s*年))")
+# A title that starts with its issuer: '某市司法局关于…' or '某县教育局2022年度…' (never
+# '关于举办2024年…': a title opening with 关于 names no issuer before it).
+_TITLE_ISSUER = re.compile(r"^((?:(?!关于).){3,40}?)(?:关于|(?=(?:19|20)\d{2}\s*年))")
 # The issuing body as a website's metadata field ('来源' is left out: it names where the
 # page came from, often a department in short form, not who issued the document).
 _FIELD = re.compile(r"(?:发布机构|发布单位|发文机关|发文单位)\s*[::]\s*([^\s【】\[\]|｜]{3,40})")

@@ -3,8 +3,11 @@
 ``data/label_passes.csv`` holds, per paragraph, the writer's label (first pass), the label
 of an independent second annotator who saw the text but not the first label, and the
 final label: the agreed one, or, where they differed, the decision of an adjudicator who
-applied the codebook (with the rule and a reason). These functions summarise it for the
-datasheet.
+applied the codebook (with the rule and a reason). ``decided`` is ``agreed``,
+``adjudicated``, or ``project decision``: a row that both passes agreed on but that a
+decision recorded in GUIDELINES.md settles otherwise, set afterwards by script so that the
+same kind of paragraph carries the same label everywhere. These functions summarise it for
+the datasheet.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def agreement_table(passes: pd.DataFrame, by: str = "writer") -> pd.DataFrame:
                      "agreement": round(float((part["first_label"] == part["second_label"]).mean()), 3),
                      "kappa": _kappa(part["first_label"], part["second_label"]),
                      "adjudicated": int((part["decided"] == "adjudicated").sum()),
+                     "by recorded decision": int((part["decided"] == "project decision").sum()),
                      "changed from first pass": int((part["first_label"] != part["label"]).sum())})
     return pd.DataFrame(rows)
 

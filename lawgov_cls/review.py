@@ -68,7 +68,8 @@ BOUNDARY_RULES = (
     "A paragraph listing several tasks: the task with most of the text is the label, the "
     "others go into also; no majority and three or more tasks → 其他.",
     "A single-topic document (政府信息公开年报, 执法统计, 复议应诉, 建议提案…): its opening, "
-    "topical headings and statistics take the document's topic; title, dates, signatures → 其他.",
+    "topical headings and statistics take the document's topic; title, dates, signatures and "
+    "part headings (一、总体情况, 二、主要做法) → 其他.",
     "Opening boilerplate (坚持以…为指导, 深入贯彻落实…) does not decide: the task the paragraph "
     "then describes does.",
     "述法: the leader's own study → 能力; the leader's account of a task → that task; "

@@ -170,7 +170,7 @@ def find_published(paragraphs: Sequence[Paragraph]) -> str:
 
 # A title ends with the kind of document it is ('…工作总结和2018年工作思路' too).
 _DOC_WORD = re.compile(r"(报告|总结|方案|要点|通知|规定|目录|年报|解读|计划|通报|分析|情况|办法|意见"
-                       r"|思路|打算|汇报)"
+                       r"|思路|打算|汇报|公告|通告)"
                        r"[)》]?\s*(\(\d{4}\s*[—\-–~至]\s*\d{4}年?\))?$")
 _PERIOD_LINE = re.compile(r"\(\d{4}\s*[—\-–~至]\s*\d{4}年?\)")
 
@@ -183,8 +183,9 @@ def find_title(paragraphs: Sequence[Paragraph]) -> tuple[str, int]:
         labelled = re.match(r"标\s*题\s*:\s*(.+?)[\s|]*$", text)  # CMS metadata 'title:' line
         if labelled and _DOC_WORD.search(labelled[1]):
             return labelled[1], -1
+        # A breadcrumb ('门户网站 | 政务公开 | 工作要点') may end like a title; a title has no bars.
         if (p.furniture or p.level or not 6 <= len(text) <= 100 or text.endswith(":")
-                or re.search(r"[。,;!?]", text) or not _DOC_WORD.search(text)):
+                or re.search(r"[。,;!?|│>»›]", text) or not _DOC_WORD.search(text)):
             continue
         end = i
         # An issuer line above '关于…的报告', a '(2016—2020年)' line below: one title.
@@ -207,14 +208,14 @@ _PLAN_ENDING = re.compile(r"(通知|决定|意见|办法|规定)$")
 # Single-topic genres by title keyword, most specific first.
 _TOPIC_GENRES = (
     ("建议提案办理", r"建议|提案"),
-    ("行政复议应诉报告", r"复议|应诉"),
+    ("行政复议应诉报告", r"复议|应诉|行政诉讼|败诉"),
     ("重大行政决策", r"行政决策"),
     ("规范性文件审查", r"规范性文件|合法性审查"),
     ("审计报告", r"审计"),
     # Before 执法: a title naming mediation next to enforcement (行政执法与调解) is about
     # the mediation; 公共法律服务 is dispute resolution by the codebook (rule 6).
     ("矛盾纠纷化解", r"矛盾|纠纷|信访|调解|公共法律服务"),
-    ("行政执法报告", r"执法"),
+    ("行政执法报告", r"执法|行政处罚|行政检查|行政强制"),
     ("普法报告", r"普法|法治宣传|法治文化"),
     ("法治培训", r"学法|培训|考法|法治教育|法律知识"),
 )
