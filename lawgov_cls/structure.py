@@ -172,6 +172,9 @@ def find_published(paragraphs: Sequence[Paragraph]) -> str:
 _DOC_WORD = re.compile(r"(报告|总结|方案|要点|通知|规定|目录|年报|解读|计划|通报|分析|情况|办法|意见"
                        r"|思路|打算|汇报|公告|通告)"
                        r"[)》]?\s*(\(\d{4}\s*[—\-–~至]\s*\d{4}年?\))?$")
+# A site's name followed by a section ('某县人民政府门户网站 政府信息公开目录'), or a
+# breadcrumb of ' - ' separators.
+_SITE_LINE = re.compile(r"(门户网站|政府网|网站)\s+\S|\s[-–]\s.*\s[-–]\s")
 _PERIOD_LINE = re.compile(r"\(\d{4}\s*[—\-–~至]\s*\d{4}年?\)")
 
 
@@ -180,12 +183,15 @@ def find_title(paragraphs: Sequence[Paragraph]) -> tuple[str, int]:
     head = list(paragraphs[:_HEADER_PARAS])
     for i, p in enumerate(head):
         text = p.text.strip()
-        labelled = re.match(r"标\s*题\s*:\s*(.+?)[\s|]*$", text)  # CMS metadata 'title:' line
+        # CMS metadata 'title:' line ('标题:…', '信息名称:…')
+        labelled = re.match(r"(?:标\s*题|信息名称|文件名称)\s*:\s*(.+?)[\s|]*$", text)
         if labelled and _DOC_WORD.search(labelled[1]):
             return labelled[1], -1
-        # A breadcrumb ('门户网站 | 政务公开 | 工作要点') may end like a title; a title has no bars.
+        # A breadcrumb or metadata line may end like a title ('门户网站 | 政务公开 | 工作要点',
+        # '…政府网 - 部门信息 - 工作总结', '分类:综合政务\通知公告'); a title has none of them.
         if (p.furniture or p.level or not 6 <= len(text) <= 100 or text.endswith(":")
-                or re.search(r"[。,;!?|│>»›]", text) or not _DOC_WORD.search(text)):
+                or text.count(":") >= 2 or re.search(r"[。,;!?|│>»›\\]", text)
+                or _SITE_LINE.search(text) or not _DOC_WORD.search(text)):
             continue
         end = i
         # An issuer line above '关于…的报告', a '(2016—2020年)' line below: one title.
@@ -238,8 +244,11 @@ def genre_from_title(title: str) -> str | None:
         return "实施方案"
     if annual_topic and not _PLAN_ENDING.search(title.rstrip("》)")):
         return ANNUAL_REPORT
+    # '某市普法办关于…学法考试情况的通报': the subject follows 关于; the issuer's name before it
+    # (普法办, 信访局, 行政审批局) does not say what the document is about.
+    subject = title.split("关于", 1)[1] if "关于" in title else title
     for genre, pattern in _TOPIC_GENRES:
-        if re.search(pattern, title):
+        if re.search(pattern, subject):
             return genre
     return None
 

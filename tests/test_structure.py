@@ -206,7 +206,8 @@ GENRE_TITLES = {
     "矛盾纠纷化解": ["某街道2016年信访工作总结", "某区2018年矛盾纠纷排查化解工作总结",
                      "某市公共法律服务体系建设情况报告", "某县2025年行政执法与调解衔接工作情况报告"],
     "普法报告": ["2022年全省普法依法治理工作总结"],
-    "法治培训": ["关于开展2023年度领导干部学法考法工作的通知", "某厅2025年度法治培训计划"],
+    "法治培训": ["关于开展2023年度领导干部学法考法工作的通知", "某厅2025年度法治培训计划",
+             "某市普法办关于2019年度全市国家工作人员网上学法考试情况的通报"],
     "未知": ["某县人民政府2021年度政府法律顾问工作情况报告"],
 }
 
@@ -234,6 +235,25 @@ def test_a_breadcrumb_ending_like_a_title_is_not_the_title():
     s = check_structure("某市人民政府门户网站 | 政务公开 | 政策文件 | 工作要点\n"
                         "某市2021年法治政府建设工作要点\n一、深化放管服改革\n全面推行证明事项告知承诺制。")
     assert (s.title, s.genre) == ("某市2021年法治政府建设工作要点", "工作要点")
+
+
+@pytest.mark.parametrize("above", [
+    "某县人民政府网 - 部门信息 - 县教育局 - 工作总结",
+    "某县人民政府门户网站　　政府信息公开目录",
+    "索 引 号:11420105MB/2022-00031　　分 类:综合政务\\通知公告",
+])
+def test_site_and_metadata_lines_ending_like_a_title_are_not_the_title(above):
+    title = "某县人民政府关于2020年行政复议工作情况的报告"
+    s = check_structure(f"{above}\n{title}\n一、收案情况\n全年收到行政复议申请52件。")
+    assert (s.title, s.genre) == (title, "行政复议应诉报告")
+
+
+def test_a_title_from_a_metadata_field_or_with_a_colon():
+    s = check_structure("某县人民政府门户网站　　政府信息公开目录\n"
+                        "信息名称:某县人民政府关于2020年行政复议工作情况的报告\n全年收到行政复议申请52件。")
+    assert s.title == "某县人民政府关于2020年行政复议工作情况的报告"
+    title = "图文解读:《某区人民政府2021年政府信息公开工作年度报告》"
+    assert check_structure(f"{title}\n一、总体情况\n主动公开信息1200条。").title == title
 
 
 def test_an_untitled_text_without_report_structure_is_unknown():
@@ -363,15 +383,16 @@ def test_every_labelled_document_can_be_read(structure_labels):
 
 #: Share right per field that the rules must keep: on the documents they were developed on
 #: (seed and authored) and on the held-out dev documents (see README for the figures). The
-#: dev set has five annual reports, so one miss in a part is 0.8: its floor is the figure
-#: of its one read (lowest field 0.800), a guard against getting worse, not a target.
+#: dev set has five annual reports, so one miss in a part is 0.8: its floor is 0.80, the
+#: lowest field of a dev read so far (the present set's read: genre 0.889, the rest higher),
+#: a guard against getting worse, not a target.
 FLOORS = {"development": 0.95, "dev": 0.80}
 #: The issuer is often not in the text at all (a 述法 report signed by a person, a web page
 #: without a signature, only a 来源 line), and writers named it differently (a 述法 report's
 #: signer with or without the office, a report delivered 受市人民政府委托 by a 司法局); its
-#: floors are lower: 0.88 on the development documents (0.895 on 380), and on dev the
-#: figure of the present dev set's one read (0.750, 27 of 36), again a guard, not a target.
-ISSUER_FLOORS = {"development": 0.88, "dev": 0.75}
+#: floors are lower: 0.88 on the development documents (0.882 on 416), and 0.80 on dev
+#: (the present dev set's one read gave 0.889; the seventh's 0.750, the lowest so far).
+ISSUER_FLOORS = {"development": 0.88, "dev": 0.80}
 
 
 def test_share_right_on_the_labelled_documents_stays_above_the_floors(structure_labels):

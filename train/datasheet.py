@@ -53,10 +53,14 @@ WRITERS = {  # what each writer (file prefix) was asked to write
     "AF": "sixth dev set (single-topic genres, annual reports); read once, then moved to training",
     "AG": "sixth dev set (single-topic genres, annual reports, 述法); read once, then moved to training",
     "AH": "sixth dev set (single-topic genres, 实施方案, 工作要点, an annual report); read once, then moved to training",
-    "AI": "seventh dev set (held out): single-topic genres, a 民政局 and a street annual report",
-    "AJ": "seventh dev set (held out): single-topic genres, a 2016 annual report, 工作要点",
-    "AK": "seventh dev set (held out): single-topic genres, a 农业农村局 report, 实施方案 with 牵头单位, 述法",
-    "AL": "seventh dev set (held out): single-topic genres, a 2017 annual report",
+    "AI": "seventh dev set, read once, then moved to training: single-topic genres, a 民政局 and a street annual report",
+    "AJ": "seventh dev set, read once, then moved to training: single-topic genres, a 2016 annual report, 工作要点",
+    "AK": "seventh dev set, read once, then moved to training: single-topic genres, a 农业农村局 report, 实施方案 with 牵头单位, 述法",
+    "AL": "seventh dev set, read once, then moved to training: single-topic genres, a 2017 annual report",
+    "AP": "eighth dev set (held out): single-topic genres, a 司法局 and a township annual report",
+    "AQ": "eighth dev set (held out): single-topic genres, a county annual report, 工作要点",
+    "AR": "eighth dev set (held out): single-topic genres, a 自然资源局 report, a 2016 实施方案, 述法",
+    "AS": "eighth dev set (held out): single-topic genres, a 2018 annual report, 法治培训",
     "AM": "single-topic 职能/监督 documents with off-topic body paragraphs: 政务公开, 审计整改, 建议提案, 文件清理, 12345热线, 处罚统计",
     "AN": "single-topic 执法/化解纠纷/能力 documents with off-topic body paragraphs: 执法, 败诉分析, 复议, 调解, 公共法律服务, 学法清单, 督察",
     "AO": "2015–2020-era plans and reports: 实施方案 and 工作要点 with 牵头单位, flat and township reports, 财政 and 医保, 听证",
@@ -85,10 +89,10 @@ never used for training or for choosing settings.
   or seed. The dev writers never saw the training rows. The first dev set (writers X, Y) was
   read once with the first model that used document context; its figures are kept in the
   README, and it then joined the training data; so did the second (writers Z, W), the
-  third (U, V), the fourth (P, Q, R), the fifth (T, AA, AB) and the sixth (AF, AG, AH)
-  after their one read each; the seventh (writers AI, AJ, AK, AL; 36 documents, more
-  single-topic ones than before so that a label with few paragraphs there weighs less),
-  written the same way, is the held-out set now.
+  third (U, V), the fourth (P, Q, R), the fifth (T, AA, AB), the sixth (AF, AG, AH) and
+  the seventh (AI, AJ, AK, AL) after their one read each; the eighth (writers AP, AQ, AR,
+  AS; 36 documents, 28 of them single-topic, as many as the seventh, so that no label rests
+  on a paragraph or two there), written the same way, is the held-out set now.
 - **reviewed**: paragraphs of real reports corrected by analysts with `lawgov-cls review` and
   `lawgov-cls add-labels` (none yet). They count as real documents in leave-one-report-out.
 
@@ -107,7 +111,7 @@ and a reason. Afterwards, decisions recorded in `data/GUIDELINES.md` that both p
 missed or split on were applied to every document by script (`decided` = `project
 decision`): headings that name a part of a report rather than its subject (一、总体情况,
 二、主要做法, 主要工作措施, 办理成效, 总则 …) are 其他 in single-topic documents too, as rule 7's
-example 「一、主要举措和成效」 → 其他 says (the decision revised in the eighth round; before it
+example 「一、主要举措和成效」 → 其他 says (the decision revised before the seventh dev set was read; before it
 the same heading was 其他 in some documents and the topic in others). All passes are in `data/label_passes.csv`. The annotators are LLM helpers
 briefed with the same codebook: they share habits, so their agreement overstates what two
 human coders would reach.
@@ -146,7 +150,7 @@ Leave-one-report-out on the seeds, the default model trained with and without th
 - In single-topic documents the line between an opening or statistics paragraph (the
   document's topic, rule 9) and a body paragraph about another task (its own topic) is a
   judgement; so is whether a generic heading (一、总体情况) is structural or topical (decided
-  first topical, then, in the eighth round, structural: rule 7's example).
+  first topical, then, from the seventh dev set on, structural: rule 7's example).
 - Lines of an 实施方案 that only name the 牵头单位/责任单位 of the task above were decided
   其他 (they name no task).
 - Authored text is cleaner than real reports: fewer typos, more even topics.

@@ -1,0 +1,33 @@
+"""Per-class scores of grouped cross-validation, by kind of document, and the most frequent
+confusions in single-topic documents.
+
+    python train/cv_errors.py
+
+The training documents' view of the gap between single-topic documents and annual reports
+(README, "How well it works"): the default settings, five folds of whole authored
+documents, as `lawgov-cls train` scores them. The dev set is not read, so this may guide
+choices.
+"""
+
+from pathlib import Path
+
+from sklearn.metrics import classification_report
+
+from lawgov_cls.corpus import load_corpus, load_genres, resolve_paths
+from lawgov_cls.evaluate import genre_group, grouped_cv_predictions
+
+ROOT = Path(__file__).resolve().parent.parent
+PATHS = resolve_paths(need_models=False, cwd=ROOT)  # the checkout's corpus (dev set unused)
+GROUPS = ["single-topic", "annual reports"]  # kinds of document to score (evaluate.genre_group)
+TOP = 12  # confusions listed
+
+if __name__ == "__main__":
+    genres = load_genres(PATHS.structure)
+    cv = grouped_cv_predictions(load_corpus(PATHS.corpus), progress=print)
+    cv["group"] = cv["doc"].map(lambda doc: genre_group(genres.get(doc, "")))
+    for group in GROUPS:
+        part = cv[cv["group"] == group]
+        print(f"\n{group} ({part['doc'].nunique()} documents):\n"
+              f"{classification_report(part['label'], part['pred'], digits=3, zero_division=0)}")
+    errors = cv[(cv["group"] == "single-topic") & (cv["label"] != cv["pred"])]
+    print(errors.groupby(["label", "pred"]).size().sort_values(ascending=False).head(TOP).to_string())
