@@ -12,11 +12,12 @@ the datasheet.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from lawgov_cls.labels import LABELS
+from lawgov_cls.labels import LABELS, OTHER
 
 DEFAULT_PASSES = Path(__file__).resolve().parent.parent / "data" / "label_passes.csv"
 
@@ -60,3 +61,43 @@ def changes_table(passes: pd.DataFrame, top: int = 12) -> pd.DataFrame:
         changed[(changed["first_label"] == a) & (changed["label"] == b)]["rule"]
         .replace("", "agreed").mode().iloc[0] for a, b in zip(counts["first_label"], counts["label"])]
     return counts.rename(columns={"first_label": "first pass", "label": "final"})
+
+
+# --- recorded decisions applied to every document ------------------------------------------
+
+#: A heading that names a part of a report rather than its subject: 其他 in every document,
+#: single-topic ones included (GUIDELINES.md, rule 9 decisions; codebook rule 7's example
+#: 「一、主要举措和成效」 → 其他). Matched on the whole, normalised line.
+PART_HEADING = re.compile(r"(第[一二三四五六七八九十]+章|[(]?[一二三四五六七八九十\d]+[)、.])\s*"
+                          r"(总体情况|基本情况|总则|附则|主要做法|主要工作|主要工作措施|工作开展情况"
+                          r"|主要工作开展情况|办理成效|主要成效|工作成效|主要(?:做法|工作)[和及]成效"
+                          r"|工作措施|主要措施)")
+PART_HEADING_REASON = ("a heading naming a part of the report, not its subject, is 其他 "
+                       "(rule 7 example; revised decision)")
+
+
+def apply_part_headings(files, passes_path: str | Path) -> pd.DataFrame:
+    """Set every part heading (PART_HEADING) of the ``LABEL[;ALSO]<TAB>TEXT`` files to 其他
+    with no ``also``, in the files and in the passes table (``decided`` = ``project
+    decision``). Returns the rows changed (doc, para, text, old); none the second time."""
+    from lawgov_cls.read import normalize_text
+
+    passes = pd.read_csv(passes_path, dtype=str, keep_default_na=False, encoding="utf-8")
+    changed = []
+    for path in map(Path, files):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        doc = f"{path.parent.name}/{path.name}"
+        for i, line in enumerate(lines):
+            labels, _, text = line.partition("\t")
+            if labels == OTHER or not PART_HEADING.fullmatch(normalize_text(text).strip()):
+                continue
+            lines[i] = f"{OTHER}\t{text}"
+            row = (passes["doc"] == doc) & (passes["para"] == str(i))
+            passes.loc[row, ["label", "also", "decided", "rule", "reason"]] = [
+                OTHER, "", "project decision", "rule 7", PART_HEADING_REASON]
+            changed.append({"doc": doc, "para": i, "text": text, "old": labels})
+        if changed and changed[-1]["doc"] == doc:
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if changed:
+        passes.to_csv(passes_path, index=False, encoding="utf-8", lineterminator="\n")
+    return pd.DataFrame(changed, columns=["doc", "para", "text", "old"])

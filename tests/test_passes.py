@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
 
 from lawgov_cls.corpus import DEFAULT_DEV, load_corpus
 from lawgov_cls.labels import LABELS, OTHER
-from lawgov_cls.passes import agreement_table, load_passes
+from lawgov_cls.passes import PART_HEADING, agreement_table, apply_part_headings, load_passes
 
 DECIDED = {"agreed", "adjudicated", "project decision"}
-#: Headings that name a part of a report, not its subject (GUIDELINES.md, rule 9 decisions).
-PART_HEADING = re.compile(r"(第[一二三四五六七八九十]+章|[(]?[一二三四五六七八九十\d]+[)、.])\s*"
-                          r"(总体情况|基本情况|总则|附则|主要做法|主要工作|主要工作措施|工作开展情况"
-                          r"|主要工作开展情况|办理成效|主要成效|工作成效|主要(?:做法|工作)[和及]成效)")
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +59,24 @@ def test_part_headings_are_other_in_every_document(labelled):
     heads = labelled[labelled["text"].str.strip().str.fullmatch(PART_HEADING)]
     assert len(heads) >= 100
     assert (heads["label"] == OTHER).all(), heads.loc[heads["label"] != OTHER, "text"].head()
+
+
+def test_part_heading_decision_is_applied_once_to_files_and_passes(tmp_path):
+    doc = tmp_path / "authored" / "Z_01_某县2020年行政复议工作报告.txt"
+    doc.parent.mkdir()
+    doc.write_text("其他\t某县2020年行政复议工作报告\n化解纠纷\t一、总体情况\n"
+                   "化解纠纷\t(一)收案及受理情况\n化解纠纷;监督\t二、主要做法\n", encoding="utf-8")
+    rows = [("其他", "其他"), ("化解纠纷", "化解纠纷"), ("化解纠纷", "化解纠纷"), ("化解纠纷", "监督")]
+    passes = tmp_path / "label_passes.csv"
+    pd.DataFrame([{"doc": "authored/" + doc.name, "para": i, "first_label": a, "first_also": "",
+                   "second_label": b, "second_also": "", "label": a, "also": "",
+                   "decided": "agreed" if a == b else "adjudicated", "rule": "", "reason": ""}
+                  for i, (a, b) in enumerate(rows)]).to_csv(passes, index=False)
+    changed = apply_part_headings([doc], passes)
+    assert changed["para"].tolist() == [1, 3]  # the subject heading (一)收案… keeps its topic
+    assert [line.split("\t")[0] for line in doc.read_text(encoding="utf-8").splitlines()] == [
+        "其他", "其他", "化解纠纷", "其他"]
+    after = load_passes(passes)
+    assert after["label"].tolist() == ["其他", "其他", "化解纠纷", "其他"]
+    assert after["decided"].tolist() == ["agreed", "project decision", "agreed", "project decision"]
+    assert apply_part_headings([doc], passes).empty

@@ -108,8 +108,8 @@ the maintainer. Authored and dev labels went through two passes: the writer's (f
 and an independent second annotator's, who saw each whole document but not the first labels;
 where the two differed, an adjudicator decided by the codebook's rules, recording the rule
 and a reason. Afterwards, decisions recorded in `data/GUIDELINES.md` that both passes had
-missed or split on were applied to every document by script (`decided` = `project
-decision`): headings that name a part of a report rather than its subject (一、总体情况,
+missed or split on were applied to every document by `train/part_headings.py` (`decided` =
+`project decision`): headings that name a part of a report rather than its subject (一、总体情况,
 二、主要做法, 主要工作措施, 办理成效, 总则 …) are 其他 in single-topic documents too, as rule 7's
 example 「一、主要举措和成效」 → 其他 says (the decision revised before the seventh dev set was read; before it
 the same heading was 其他 in some documents and the topic in others). All passes are in `data/label_passes.csv`. The annotators are LLM helpers
