@@ -24,7 +24,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from lawgov_cls.baselines import baseline_taggers, fit_predict
-from lawgov_cls.labels import LABELS, OTHER, TASK_LABELS
+from lawgov_cls.labels import LABELS, OTHER, TASK_LABELS, UNKNOWN_GENRE
 from lawgov_cls.model import ModelConfig, fit_pipeline, model_input
 
 #: Sources of real report text: each of their documents is one leave-one-report-out fold.
@@ -152,6 +152,11 @@ def genre_group(genre: str) -> str:
     return "single-topic"
 
 
+def document_kinds(docs: pd.Series, genres: dict[str, str]) -> pd.Series:
+    """genre_group of each document of ``docs`` (a document without a genre: 未知)."""
+    return docs.map(genres).fillna(UNKNOWN_GENRE).map(genre_group)
+
+
 def scores_by(predictions: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     """One row per value of ``key`` (aligned with predictions): documents, paragraphs, and
     macro-F1 over the task labels that occur in the group (a single report has few of the
@@ -244,7 +249,7 @@ def evaluate_corpus(corpus: pd.DataFrame, config: ModelConfig = ModelConfig(),
         predictions = predict_rows(model.pipeline, dev)
         evaluation.dev, evaluation.dev_predictions = score(predictions["label"],
                                                            predictions["pred"]), predictions
-        genre = predictions["doc"].map(genres or {}).fillna("未知")
+        genre = predictions["doc"].map(genres or {}).fillna(UNKNOWN_GENRE)
         evaluation.dev_by_group = scores_by(predictions, genre.map(genre_group))
         evaluation.dev_by_genre = scores_by(predictions, genre)
     return evaluation
@@ -292,8 +297,7 @@ def compare_variants(corpus: pd.DataFrame, names: list[str] | None = None,
         row = {"variant": name, **_pair(score(loro["label"], loro["pred"]),
                                         score(cv["label"], cv["pred"]))}
         if genres is not None:
-            kind = cv["doc"].map(genres).fillna("未知").map(genre_group)
-            for group in scores_by(cv, kind).itertuples():
+            for group in scores_by(cv, document_kinds(cv["doc"], genres)).itertuples():
                 row[f"cv {group.group}"] = group.macro_f1_tasks
         rows.append(row)
     for name, s in baseline_scores(corpus).items():
@@ -312,7 +316,7 @@ def dev_ablation(corpus: pd.DataFrame, dev: pd.DataFrame, genres: dict[str, str]
     """
     from lawgov_cls.model import train_model
 
-    kind = dev["doc"].map(genres).fillna("未知").map(genre_group)
+    kind = document_kinds(dev["doc"], genres)
     rows = []
     for name in names:
         progress(f"variant: {name}")

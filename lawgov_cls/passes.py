@@ -4,8 +4,8 @@
 of an independent second annotator who saw the text but not the first label, and the
 final label: the agreed one, or, where they differed, the decision of an adjudicator who
 applied the codebook (with the rule and a reason). ``decided`` is ``agreed``,
-``adjudicated``, or ``project decision``: a row that both passes agreed on but that a
-decision recorded in GUIDELINES.md settles otherwise, set afterwards by script so that the
+``adjudicated``, or ``project decision``: a row whose final label a decision recorded in
+GUIDELINES.md sets afterwards, whatever the passes said (apply_part_headings), so that the
 same kind of paragraph carries the same label everywhere. These functions summarise it for
 the datasheet.
 """
@@ -80,24 +80,26 @@ def apply_part_headings(files, passes_path: str | Path) -> pd.DataFrame:
     """Set every part heading (PART_HEADING) of the ``LABEL[;ALSO]<TAB>TEXT`` files to 其他
     with no ``also``, in the files and in the passes table (``decided`` = ``project
     decision``). Returns the rows changed (doc, para, text, old); none the second time."""
-    from lawgov_cls.read import normalize_text
+    from lawgov_cls.corpus import parse_authored
 
     passes = pd.read_csv(passes_path, dtype=str, keep_default_na=False, encoding="utf-8")
     changed = []
     for path in map(Path, files):
+        rows = parse_authored(path, source=path.parent.name)  # para i is the i-th non-empty line
+        hits = rows[rows["text"].str.strip().str.fullmatch(PART_HEADING.pattern)
+                    & ((rows["label"] != OTHER) | (rows["also"] != ""))]
+        if hits.empty:
+            continue
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        doc = f"{path.parent.name}/{path.name}"
-        for i, line in enumerate(lines):
-            labels, _, text = line.partition("\t")
-            if labels == OTHER or not PART_HEADING.fullmatch(normalize_text(text).strip()):
-                continue
-            lines[i] = f"{OTHER}\t{text}"
-            row = (passes["doc"] == doc) & (passes["para"] == str(i))
+        for r in hits.itertuples():
+            _, _, text = lines[r.para].partition("\t")
+            lines[r.para] = f"{OTHER}\t{text}"
+            row = (passes["doc"] == r.doc) & (passes["para"] == str(r.para))
             passes.loc[row, ["label", "also", "decided", "rule", "reason"]] = [
                 OTHER, "", "project decision", "rule 7", PART_HEADING_REASON]
-            changed.append({"doc": doc, "para": i, "text": text, "old": labels})
-        if changed and changed[-1]["doc"] == doc:
-            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            changed.append({"doc": r.doc, "para": r.para, "text": r.text,
+                            "old": ";".join(filter(None, (r.label, r.also)))})
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if changed:
         passes.to_csv(passes_path, index=False, encoding="utf-8", lineterminator="\n")
     return pd.DataFrame(changed, columns=["doc", "para", "text", "old"])

@@ -174,7 +174,7 @@ _DOC_WORD = re.compile(r"(报告|总结|方案|要点|通知|规定|目录|年�
                        r"[)》]?\s*(\(\d{4}\s*[—\-–~至]\s*\d{4}年?\))?$")
 # A site's name followed by a section ('某县人民政府门户网站 政府信息公开目录'), or a
 # breadcrumb of ' - ' separators.
-_SITE_LINE = re.compile(r"(门户网站|政府网|网站)\s+\S|\s[-–]\s.*\s[-–]\s")
+_SITE_LINE = re.compile(r"(政府网|网站)\s+\S|\s[-–]\s.*\s[-–]\s")
 _PERIOD_LINE = re.compile(r"\(\d{4}\s*[—\-–~至]\s*\d{4}年?\)")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lawgov_cls.corpus import DEFAULT_DEV, load_corpus
+from lawgov_cls.corpus import DEFAULT_DEV, CorpusError, load_corpus
 from lawgov_cls.labels import LABELS, OTHER
 from lawgov_cls.passes import PART_HEADING, agreement_table, apply_part_headings, load_passes
 
@@ -80,3 +80,15 @@ def test_part_heading_decision_is_applied_once_to_files_and_passes(tmp_path):
     assert after["label"].tolist() == ["其他", "其他", "化解纠纷", "其他"]
     assert after["decided"].tolist() == ["agreed", "project decision", "agreed", "project decision"]
     assert apply_part_headings([doc], passes).empty
+
+
+def test_part_heading_decision_refuses_a_malformed_file_and_changes_nothing(tmp_path):
+    doc = tmp_path / "authored" / "Z_02_坏文件.txt"
+    doc.parent.mkdir()
+    doc.write_text("化解纠纷\t一、总体情况\n没有标签的一行\n", encoding="utf-8")
+    passes = tmp_path / "label_passes.csv"
+    passes.write_text("doc,para,first_label,first_also,second_label,second_also,label,also,"
+                      "decided,rule,reason\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="Z_02_坏文件.txt:2"):
+        apply_part_headings([doc], passes)
+    assert doc.read_text(encoding="utf-8").startswith("化解纠纷\t")

@@ -14,7 +14,7 @@ from pathlib import Path
 from sklearn.metrics import classification_report
 
 from lawgov_cls.corpus import load_corpus, load_genres, resolve_paths
-from lawgov_cls.evaluate import genre_group, grouped_cv_predictions
+from lawgov_cls.evaluate import document_kinds, grouped_cv_predictions
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = resolve_paths(need_models=False, cwd=ROOT)  # the checkout's corpus (dev set unused)
@@ -24,7 +24,7 @@ TOP = 12  # confusions listed
 if __name__ == "__main__":
     genres = load_genres(PATHS.structure)
     cv = grouped_cv_predictions(load_corpus(PATHS.corpus), progress=print)
-    cv["group"] = cv["doc"].map(lambda doc: genre_group(genres.get(doc, "")))
+    cv["group"] = document_kinds(cv["doc"], genres)
     for group in GROUPS:
         part = cv[cv["group"] == group]
         print(f"\n{group} ({part['doc'].nunique()} documents):\n"

@@ -15,7 +15,7 @@ from sklearn.metrics import classification_report, f1_score
 
 from lawgov_cls import TASK_LABELS, load_model
 from lawgov_cls.corpus import load_corpus, load_genres, resolve_paths
-from lawgov_cls.evaluate import genre_group, predict_rows
+from lawgov_cls.evaluate import document_kinds, predict_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = resolve_paths(need_models=False, cwd=ROOT)  # the checkout's dev set and structure labels
@@ -27,7 +27,7 @@ if __name__ == "__main__":
     genres = load_genres(PATHS.structure)
     # As `lawgov-cls train` scores it: whole documents with their context, furniture 其他.
     dev["pred"] = predict_rows(load_model().pipeline, dev)["pred"].to_numpy()
-    dev["group"] = dev["doc"].map(lambda doc: genre_group(genres.get(doc, "")))
+    dev["group"] = document_kinds(dev["doc"], genres)
     for group in GROUPS:
         part = dev[dev["group"] == group]
         print(f"{group}:\n{classification_report(part['label'], part['pred'], digits=3, zero_division=0)}")
