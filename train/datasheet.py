@@ -57,10 +57,14 @@ WRITERS = {  # what each writer (file prefix) was asked to write
     "AJ": "seventh dev set, read once, then moved to training: single-topic genres, a 2016 annual report, 工作要点",
     "AK": "seventh dev set, read once, then moved to training: single-topic genres, a 农业农村局 report, 实施方案 with 牵头单位, 述法",
     "AL": "seventh dev set, read once, then moved to training: single-topic genres, a 2017 annual report",
-    "AP": "eighth dev set (held out): single-topic genres, a 司法局 and a township annual report",
-    "AQ": "eighth dev set (held out): single-topic genres, a county annual report, 工作要点",
-    "AR": "eighth dev set (held out): single-topic genres, a 自然资源局 report, a 2016 实施方案, 述法",
-    "AS": "eighth dev set (held out): single-topic genres, a 2018 annual report, 法治培训",
+    "AP": "eighth dev set, read once, then moved to training: single-topic genres, a 司法局 and a township annual report",
+    "AQ": "eighth dev set, read once, then moved to training: single-topic genres, a county annual report, 工作要点",
+    "AR": "eighth dev set, read once, then moved to training: single-topic genres, a 自然资源局 report, a 2016 实施方案, 述法",
+    "AS": "eighth dev set, read once, then moved to training: single-topic genres, a 2018 annual report, 法治培训",
+    "AT": "ninth dev set (held out): single-topic genres, a street annual report, a 2017 工作要点",
+    "AU": "ninth dev set (held out): single-topic genres, a 医保局 annual report, 述法",
+    "AV": "ninth dev set (held out): single-topic genres, a 2019 province annual report, 实施方案 with 牵头单位",
+    "AW": "ninth dev set (held out): single-topic genres, a township annual report, 工作要点",
     "AM": "single-topic 职能/监督 documents with off-topic body paragraphs: 政务公开, 审计整改, 建议提案, 文件清理, 12345热线, 处罚统计",
     "AN": "single-topic 执法/化解纠纷/能力 documents with off-topic body paragraphs: 执法, 败诉分析, 复议, 调解, 公共法律服务, 学法清单, 督察",
     "AO": "2015–2020-era plans and reports: 实施方案 and 工作要点 with 牵头单位, flat and township reports, 财政 and 医保, 听证",
@@ -90,9 +94,10 @@ never used for training or for choosing settings.
   read once with the first model that used document context; its figures are kept in the
   README, and it then joined the training data; so did the second (writers Z, W), the
   third (U, V), the fourth (P, Q, R), the fifth (T, AA, AB), the sixth (AF, AG, AH) and
-  the seventh (AI, AJ, AK, AL) after their one read each; the eighth (writers AP, AQ, AR,
-  AS; 36 documents, 28 of them single-topic, as many as the seventh, so that no label rests
-  on a paragraph or two there), written the same way, is the held-out set now.
+  the seventh (AI, AJ, AK, AL) and the eighth (AP, AQ, AR, AS) after their one read each;
+  the ninth (writers AT, AU, AV, AW; 36 documents, 28 of them single-topic, as many as the
+  seventh and eighth, so that no label rests on a paragraph or two there), written the same
+  way, is the held-out set now.
 - **reviewed**: paragraphs of real reports corrected by analysts with `lawgov-cls review` and
   `lawgov-cls add-labels` (none yet). They count as real documents in leave-one-report-out.
 
