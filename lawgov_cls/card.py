@@ -155,7 +155,7 @@ def _context(config) -> str:
         return ""
     from lawgov_cls.context import SHAPES
 
-    left_out = getattr(config, "context_exclude", ())
+    left_out = config.context_exclude
     return (f"; document-context indicators of weight {config.context_weight} (kinds: "
             f"{', '.join(config.context)}: in a single-topic genre, its task paired with the "
             f"paragraph's shape, from {', '.join(SHAPES)}"
@@ -168,4 +168,9 @@ def _features(config) -> str:
         parts.append("word uni- and bigrams (rjieba)")
     if config.chars:
         parts.append(f"character {config.char_ngrams[0]}–{config.char_ngrams[1]}-grams")
+    if config.words and config.domain_words:
+        parts.append("the words again in a block per "
+                     + ("single-topic genre's task" if config.domain_words == "topic"
+                        else "kind of document (single-topic or not)")
+                     + " (feature augmentation; features.py)")
     return "Features: " + ", ".join(parts)

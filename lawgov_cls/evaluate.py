@@ -274,6 +274,11 @@ VARIANTS: dict[str, ModelConfig] = {
     "no class weights": ModelConfig(class_weight=None),
     "C=1": ModelConfig(C=1.0),
     "C=30": ModelConfig(C=30.0),
+    "no domain words (the default before the ninth dev read)": ModelConfig(domain_words=""),
+    "domain words: one copy for all single-topic documents": ModelConfig(domain_words="single"),
+    "off-topic paragraphs weighted 2": ModelConfig(off_topic_weight=2.0),
+    "no domain words, off-topic paragraphs weighted 2":
+        ModelConfig(domain_words="", off_topic_weight=2.0),
 }
 
 

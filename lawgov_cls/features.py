@@ -23,8 +23,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from lawgov_cls.labels import GENRE_TOPIC
 from lawgov_cls.resources import userdict_path
 
+_TOPICS = tuple(sorted(set(GENRE_TOPIC.values())))
 _segmenter = None
 _segmenter_lock = threading.Lock()
 
@@ -209,7 +211,8 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     def __init__(self, words: bool = True, chars: bool = True,
                  char_ngrams: tuple[int, int] = (2, 3), min_df: int = 1,
                  max_char_features: int = 100_000, context: tuple[str, ...] = (),
-                 context_weight: float = 1.0, context_exclude: tuple[str, ...] = ()):
+                 context_weight: float = 1.0, context_exclude: tuple[str, ...] = (),
+                 domain_words: str = ""):
         self.words = words
         self.chars = chars
         self.char_ngrams = char_ngrams
@@ -218,6 +221,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.context = context
         self.context_weight = context_weight
         self.context_exclude = context_exclude
+        self.domain_words = domain_words
 
     def _analyzers(self):
         """(block name, analyzer of normalised text, min_df, max_features) of each block."""
@@ -250,7 +254,73 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             # Context tokens are indicators of a fixed weight, not TF-IDF.
             self.tfidf_.append(None if name == "context" else
                                TfidfTransformer(sublinear_tf=True).fit(counts))
+            if name == "words" and self.domain_words:
+                self._fit_domains(counts, X)
         return self
+
+    # --- feature augmentation by kind of document -----------------------------------------
+    # domain_words="topic" gives a paragraph of a single-topic document (one whose context
+    # carries prior:TOPIC) a second copy of its word features, in a block of its own per
+    # topic ("single": one block for all single-topic documents): the "frustratingly easy"
+    # domain adaptation of Daumé (2007). A word can then weigh differently in, say, a
+    # 建议提案 answer than in an annual report, while the shared copy still learns from both.
+
+    def _fit_domains(self, counts: sp.csr_matrix, X) -> None:
+        if self.domain_words not in ("single", "topic"):
+            raise ValueError(f"domain_words must be '', 'single' or 'topic', got {self.domain_words!r}")
+        self.domains_ = ("single",) if self.domain_words == "single" else _TOPICS
+        ids = self._domain_ids(X)
+        # Only words seen in a domain's training rows get a column there: any other would
+        # have a zero weight, so leaving it out changes nothing but the model's size.
+        self.domain_columns_ = [np.flatnonzero(counts[ids == k].getnnz(axis=0)).astype(np.int32)
+                                for k in range(len(self.domains_))]
+
+    def _domain_ids(self, X) -> np.ndarray:
+        """Each row's domain (index into domains_), -1 for rows outside single-topic documents."""
+        ids = np.full(len(_texts(X)), -1)
+        for i, c in enumerate(_contexts(X)):
+            topic = next((t[len("prior:"):] for t in c.split() if t.startswith("prior:")), None)
+            if topic is not None:
+                ids[i] = 0 if self.domains_ == ("single",) else self.domains_.index(topic)
+        return ids
+
+    def _domain_block(self, words: sp.csr_matrix, ids: np.ndarray) -> sp.csr_matrix:
+        def build():
+            column = np.full((len(self.domains_), len(self.terms_[0])), -1, dtype=np.int64)
+            offset = 0
+            for k, columns in enumerate(self.domain_columns_):
+                column[k, columns] = offset + np.arange(len(columns))
+                offset += len(columns)
+            return column, offset
+
+        column, width = self._cached("domain_columns", build)
+        words = words.tocsr()
+        rows = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
+        domain = ids[rows]
+        inside = domain >= 0
+        cols = np.full(len(rows), -1)
+        cols[inside] = column[domain[inside], words.indices[inside]]
+        keep = cols >= 0
+        return sp.csr_matrix((words.data[keep], (rows[keep], cols[keep])),
+                             shape=(words.shape[0], width))
+
+    def domain_terms(self) -> tuple[list[str], np.ndarray]:
+        """Names (``TOPIC|word``) of the domain block's columns and the word column each
+        copies; empty without domain_words."""
+        if not getattr(self, "domain_words", ""):
+            return [], np.zeros(0, dtype=np.int64)
+        names = [f"{domain}|{term}" for domain, columns in zip(self.domains_, self.domain_columns_)
+                 for term in self.terms_[0][columns].tolist()]
+        return names, np.concatenate(self.domain_columns_).astype(np.int64)
+
+    def column_blocks(self) -> list[tuple[str, int]]:
+        """(block name, width) of each block in column order: the domain block follows words."""
+        out = []
+        for name, terms in zip(self.blocks_, self.terms_):
+            out.append((name, len(terms)))
+            if name == "words" and getattr(self, "domain_words", ""):
+                out.append(("domain", sum(len(c) for c in self.domain_columns_)))
+        return out
 
     def transform(self, X):
         texts = [normalize(t) for t in _texts(X)]
@@ -265,6 +335,8 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             else:
                 counter = self._count_words if name == "words" else self._count_chars
                 blocks.append(tfidf.transform(counter(texts, terms)))
+                if name == "words" and getattr(self, "domain_words", ""):
+                    blocks.append(self._domain_block(blocks[-1], self._domain_ids(X)))
         return blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
 
     def _contexts(self, X) -> list[str]:
@@ -325,15 +397,22 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             cache[name] = build()
         return cache[name]
 
+    def column_terms(self) -> list[str]:
+        """The term of every column, in column order, without block prefixes."""
+        terms = dict(zip(self.blocks_, (t.tolist() for t in self.terms_)))
+        terms["domain"] = self.domain_terms()[0]
+        return [t for name, _ in self.column_blocks() for t in terms[name]]
+
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """``block__term`` for every column, words first."""
-        return np.concatenate([np.char.add(f"{name}__", terms)
-                               for name, terms in zip(self.blocks_, self.terms_)]).astype(object)
+        names = np.concatenate([np.full(width, f"{name}__", dtype=object)
+                                for name, width in self.column_blocks()])
+        return (names + np.array(self.column_terms(), dtype=object)).astype(object)
 
     def block_mask(self, name: str) -> np.ndarray:
         """Boolean mask of the columns that belong to block ``name``."""
-        return np.concatenate([np.full(len(terms), block == name)
-                               for block, terms in zip(self.blocks_, self.terms_)])
+        return np.concatenate([np.full(width, block == name)
+                               for block, width in self.column_blocks()])
 
     def __getstate__(self):
         state = super().__getstate__()

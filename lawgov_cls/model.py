@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
@@ -26,7 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from lawgov_cls.features import TextFeatures
-from lawgov_cls.labels import LABELS
+from lawgov_cls.labels import LABELS, OTHER
 from lawgov_cls.resources import bundled_model_path
 
 #: Marks a model file as ours; bump when the saved layout changes.
@@ -65,6 +66,8 @@ class ModelConfig:
     context: tuple[str, ...] = ("pair",)  # kinds of document-context token used (context.py)
     context_weight: float = 1.0  # value of a context indicator beside the unit-norm TF-IDF blocks
     context_exclude: tuple[str, ...] = ()  # shapes whose context tokens are left out (a variant)
+    domain_words: str = "topic"  # "" | single | topic: words copied per single-topic genre's task
+    off_topic_weight: float = 1.0  # sample weight of task paragraphs off a single-topic document's topic
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -91,7 +94,8 @@ def build_pipeline(config: ModelConfig = ModelConfig()) -> Pipeline:
     features = TextFeatures(words=config.words, chars=config.chars,
                             char_ngrams=tuple(config.char_ngrams), min_df=config.min_df,
                             context=tuple(config.context), context_weight=config.context_weight,
-                            context_exclude=tuple(config.context_exclude))
+                            context_exclude=tuple(config.context_exclude),
+                            domain_words=config.domain_words)
     return Pipeline([("features", features), ("classifier", _classifier(config))])
 
 
@@ -192,11 +196,16 @@ class LawgovModel:
         label_rows = np.array([classes.index(l) for l in labels])
         names, is_char = self.feature_names(), self._char_features()
         char = is_char[X.indices]
+        base = self._word_of_column()
 
         def ranked(entries, k):
             """The k strongest positive pushes per text among ``entries`` (a mask)."""
             r, f = rows[entries], X.indices[entries]
             contrib = X.data[entries] * coef[label_rows[r], f]
+            if base is not None:  # a word's domain copy pushes as the word itself
+                summed = sp.csr_matrix((contrib, (r, base[f])), shape=X.shape)  # sums repeats
+                r = np.repeat(np.arange(n), np.diff(summed.indptr))
+                f, contrib = summed.indices, summed.data
             keep = contrib > 0
             r, f, contrib = r[keep], f[keep], contrib[keep]
             order = np.lexsort((-contrib, r))  # by text, strongest push first
@@ -227,9 +236,20 @@ class LawgovModel:
             features = self.pipeline.named_steps["features"]
             # The terms of each block, in column order (get_feature_names_out without the
             # block prefixes, at a tenth of the cost: this runs on the first tagged report).
-            self._feature_names = np.concatenate(features.terms_).tolist()
+            self._feature_names = features.column_terms()
             self._is_char = features.block_mask("chars")
         return self._feature_names
+
+    def _word_of_column(self) -> np.ndarray | None:
+        """Column → the word column it copies (itself if not a domain copy); None when the
+        model has no domain block (features.TextFeatures, domain_words)."""
+        if not hasattr(self, "_base"):
+            features = self.pipeline.named_steps["features"]
+            self._base = None
+            if getattr(features, "domain_words", ""):
+                self._base = np.arange(len(self.feature_names()))
+                self._base[features.block_mask("domain")] = features.domain_terms()[1]
+        return self._base
 
     def _char_features(self) -> np.ndarray:
         """Boolean mask: which features are character n-grams."""
@@ -341,7 +361,13 @@ def library_versions() -> dict[str, str]:
 def fit_pipeline(frame: pd.DataFrame, config: ModelConfig = ModelConfig()) -> Pipeline:
     """Fit a pipeline on corpus rows (columns doc, para, text, label; whole documents)."""
     pipeline = build_pipeline(config)
-    pipeline.fit(model_input(frame), frame["label"].to_numpy())
+    X, y = model_input(frame), frame["label"].to_numpy()
+    if config.off_topic_weight == 1.0:
+        pipeline.fit(X, y)
+        return pipeline
+    topic = X["context"].str.extract(r"prior:(\S+)", expand=False)
+    off = topic.notna().to_numpy() & (y != topic.fillna("").to_numpy()) & (y != OTHER)
+    pipeline.fit(X, y, classifier__sample_weight=np.where(off, config.off_topic_weight, 1.0))
     return pipeline
 
 

@@ -89,3 +89,35 @@ def test_fast_counting_equals_scikit_learn(corpus, words, chars):
 def test_features_transform_zero_texts():
     features = TextFeatures().fit(["依法行政", "依法执法", "严格执法"])
     assert features.transform([]).shape == (0, len(features.get_feature_names_out()))
+
+
+DOMAIN_ROWS = {"text": ["推进政务公开", "学校建设", "行政复议案件", "政务公开 学校"],
+               "context": ["prior:监督 pair:监督|heading", "", "prior:化解纠纷", "prior:监督"]}
+
+
+@pytest.mark.parametrize("domain_words", ["single", "topic"])
+def test_domain_block_copies_the_words_of_single_topic_rows_only(domain_words):
+    import pandas as pd
+
+    X = pd.DataFrame(DOMAIN_ROWS)
+    features = TextFeatures(chars=False, context=("pair",), domain_words=domain_words).fit(X)
+    M = features.transform(X).toarray()
+    words, domain = M[:, features.block_mask("words")], M[:, features.block_mask("domain")]
+    names, copies = features.domain_terms()
+    assert not domain[1].any()  # an annual-report row (no prior:) has no domain copy
+    for i in (0, 2, 3):  # a single-topic row: each of its words once more, same value
+        assert sorted(domain[i][domain[i] > 0]) == sorted(words[i][words[i] > 0])
+        assert set(copies[domain[i] > 0]) == set(np.flatnonzero(words[i]))
+    prefixes = {n.split("|")[0] for n in names}
+    assert prefixes == ({"single"} if domain_words == "single" else {"监督", "化解纠纷"})
+    # 学校 was seen in a 监督 document only: a 化解纠纷 row containing it gets no copy of it.
+    unseen = features.transform(pd.DataFrame({"text": ["学校"], "context": ["prior:化解纠纷"]}))
+    assert unseen[:, features.block_mask("domain")].nnz == (1 if domain_words == "single" else 0)
+    assert len(features.get_feature_names_out()) == M.shape[1] == len(features.column_terms())
+
+
+def test_domain_words_must_be_known():
+    import pandas as pd
+
+    with pytest.raises(ValueError, match="domain_words"):
+        TextFeatures(chars=False, domain_words="genre").fit(pd.DataFrame(DOMAIN_ROWS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lawgov_cls import LABELS, LawgovModel, ModelError, ModelVersionWarning, load_model, train_model
@@ -205,3 +206,46 @@ def test_every_classifier_loads_after_the_narrowed_import_and_others_are_refused
         f"try:\n    load_model({str(other)!r})\n"
         "except ModelError as exc:\n    print('refused', exc)\n")
     assert "refused" in out and "DecisionTreeClassifier" in out and "not trusted" in out
+
+
+def test_a_model_with_domain_words_explains_with_plain_words_and_round_trips(small_corpus,
+                                                                              tmp_path):
+    from lawgov_cls import train_model
+    from lawgov_cls.features import char_text, tokenize
+    from lawgov_cls.model import ModelConfig, model_input
+
+    model = train_model(small_corpus, ModelConfig(domain_words="topic"))
+    rows = model_input(small_corpus)
+    single = rows[rows["context"].str.contains("prior:")].head(40)
+    assert len(single) == 40
+    proba, terms = model.proba_and_evidence(single["text"].tolist(), 5, single["context"].tolist())
+    assert all("|" not in t or t.startswith("pair:") for ts in terms for t in ts)
+    checked = 0
+    for ts, text in zip(terms, single["text"]):  # the text's own words and n-grams, unprefixed
+        for term in ts:
+            if not term.startswith("pair:"):
+                assert set(term.split()) <= set(tokenize(text)) or term in char_text(text), term
+                checked += 1
+    assert checked > 40
+    loaded = load_model(model.save(tmp_path / "domain.skops"))
+    again, _ = loaded.proba_and_evidence(single["text"].tolist(), 0, single["context"].tolist())
+    assert np.allclose(proba, again)
+
+
+def test_off_topic_weight_reweights_only_single_topic_documents(corpus):
+    from lawgov_cls.model import ModelConfig, fit_pipeline
+
+    def coef(rows, weight):
+        return fit_pipeline(rows, ModelConfig(domain_words="", off_topic_weight=weight))[-1].coef_
+
+    # Whole documents: two seeds and four 建议提案 answers, whose 职能 paragraphs are off the
+    # genre's topic (监督) and so weigh three times.
+    answers = [d for d in corpus.loc[corpus["source"] == "authored", "doc"].unique()
+               if "建议" in d][:4]
+    seeds = corpus[corpus["source"] == "seed"]
+    seeds = seeds[seeds["doc"].isin(seeds["doc"].unique()[:2])]
+    rows = pd.concat([seeds, corpus[corpus["doc"].isin(answers)]], ignore_index=True)
+    assert (rows["label"] == "职能").any() and len(answers) == 4
+    assert not np.allclose(coef(rows, 1.0), coef(rows, 3.0))
+    # The seeds are annual reports and a plan: no paragraph is off a topic, nothing changes.
+    assert np.allclose(coef(seeds, 1.0), coef(seeds, 3.0))

@@ -120,6 +120,9 @@ def stage_profile(model, files):
         counter = features._count_words if name == "words" else features._count_chars
         counts = timed(f"features: {name} (tokenise, count)", lambda: counter(norm, terms))
         blocks.append(timed("features: tf-idf weighting", lambda: tfidf.transform(counts)))
+        if name == "words" and features.domain_words:
+            blocks.append(timed("features: domain copy of the words", lambda: features._domain_block(
+                blocks[-1], features._domain_ids(frame))))
     X = timed("features: tf-idf weighting", lambda: sp.hstack(blocks, format="csr"))
     proba = timed("classifier", lambda: model.pipeline.named_steps["classifier"].predict_proba(X))
     labels = [model.pipeline.classes_[i] for i in np.argmax(proba, axis=1)]

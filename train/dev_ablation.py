@@ -1,7 +1,7 @@
 """What the document context (and the other settings) do on the dev set, read after the
 choices were made.
 
-    python train/dev_ablation.py
+    python train/dev_ablation.py [VARIANT ...]
 
 The settings of the bundled model were chosen on leave-one-report-out and grouped
 cross-validation (`lawgov-cls evaluate --variants`), never on the dev set. This script
@@ -10,6 +10,7 @@ and by kind of document, so that the README can say whether context helps there 
 output must not be used to change the settings: that would make the dev set a tuning set.
 """
 
+import sys
 from pathlib import Path
 
 from lawgov_cls.card import markdown_table
@@ -23,5 +24,5 @@ NAMES = ["default", "no document context", "context: + topic prior on every para
 
 if __name__ == "__main__":
     table = dev_ablation(load_corpus(PATHS.corpus), load_corpus(PATHS.dev),
-                         load_genres(PATHS.structure), NAMES, progress=print)
+                         load_genres(PATHS.structure), sys.argv[1:] or NAMES, progress=print)
     print(markdown_table(table))
