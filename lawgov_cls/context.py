@@ -53,6 +53,7 @@ def paragraph_shapes(text: str, is_heading: bool, furniture: bool = False) -> li
     return shapes
 
 
+_PRIOR = "prior:"
 #: Kinds of context token, as TextFeatures(context=...) selects them.
 CONTEXT_KINDS = ("pair", "prior", "genre")
 #: Every shape document_shapes gives (paragraph_shapes's and the position shapes).
@@ -77,9 +78,15 @@ def context_tokens(genre: str, paragraphs: Sequence[Paragraph]) -> list[str]:
     for shapes in document_shapes(paragraphs):
         tokens = [f"genre:{genre}|{s}" for s in shapes]
         if topic:
-            tokens += [f"prior:{topic}"] + [f"pair:{topic}|{s}" for s in shapes]
+            tokens += [f"{_PRIOR}{topic}"] + [f"pair:{topic}|{s}" for s in shapes]
         out.append(" ".join(tokens))
     return out
+
+
+def prior_topic(context: str) -> str | None:
+    """The single-topic genre's task that a paragraph's context tokens carry (its
+    ``prior:`` token, present whatever kinds a model uses), or None."""
+    return next((t[len(_PRIOR):] for t in context.split() if t.startswith(_PRIOR)), None)
 
 
 def document_shapes(paragraphs: Sequence[Paragraph]) -> list[list[str]]:

@@ -277,9 +277,11 @@ class TextFeatures(TransformerMixin, BaseEstimator):
 
     def _domain_ids(self, X) -> np.ndarray:
         """Each row's domain (index into domains_), -1 for rows outside single-topic documents."""
+        from lawgov_cls.context import prior_topic
+
         ids = np.full(len(_texts(X)), -1)
         for i, c in enumerate(_contexts(X)):
-            topic = next((t[len("prior:"):] for t in c.split() if t.startswith("prior:")), None)
+            topic = prior_topic(c)
             if topic is not None:
                 ids[i] = 0 if self.domains_ == ("single",) else self.domains_.index(topic)
         return ids
@@ -304,14 +306,12 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         return sp.csr_matrix((words.data[keep], (rows[keep], cols[keep])),
                              shape=(words.shape[0], width))
 
-    def domain_terms(self) -> tuple[list[str], np.ndarray]:
-        """Names (``TOPIC|word``) of the domain block's columns and the word column each
-        copies; empty without domain_words."""
+    def domain_copies(self) -> np.ndarray:
+        """The word column that each column of the domain block copies (none without
+        domain_words)."""
         if not getattr(self, "domain_words", ""):
-            return [], np.zeros(0, dtype=np.int64)
-        names = [f"{domain}|{term}" for domain, columns in zip(self.domains_, self.domain_columns_)
-                 for term in self.terms_[0][columns].tolist()]
-        return names, np.concatenate(self.domain_columns_).astype(np.int64)
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(self.domain_columns_).astype(np.int64)
 
     def column_blocks(self) -> list[tuple[str, int]]:
         """(block name, width) of each block in column order: the domain block follows words."""
@@ -400,7 +400,10 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     def column_terms(self) -> list[str]:
         """The term of every column, in column order, without block prefixes."""
         terms = dict(zip(self.blocks_, (t.tolist() for t in self.terms_)))
-        terms["domain"] = self.domain_terms()[0]
+        if getattr(self, "domain_words", ""):  # a domain block copies the words block
+            terms["domain"] = [f"{domain}|{terms['words'][i]}"
+                               for domain, columns in zip(self.domains_, self.domain_columns_)
+                               for i in columns.tolist()]
         return [t for name, _ in self.column_blocks() for t in terms[name]]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

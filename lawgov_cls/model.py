@@ -248,7 +248,7 @@ class LawgovModel:
             self._base = None
             if getattr(features, "domain_words", ""):
                 self._base = np.arange(len(self.feature_names()))
-                self._base[features.block_mask("domain")] = features.domain_terms()[1]
+                self._base[features.block_mask("domain")] = features.domain_copies()
         return self._base
 
     def _char_features(self) -> np.ndarray:
@@ -365,8 +365,10 @@ def fit_pipeline(frame: pd.DataFrame, config: ModelConfig = ModelConfig()) -> Pi
     if config.off_topic_weight == 1.0:
         pipeline.fit(X, y)
         return pipeline
-    topic = X["context"].str.extract(r"prior:(\S+)", expand=False)
-    off = topic.notna().to_numpy() & (y != topic.fillna("").to_numpy()) & (y != OTHER)
+    from lawgov_cls.context import prior_topic
+
+    topic = np.array([prior_topic(c) for c in X["context"]], dtype=object)
+    off = (topic != None) & (y != topic) & (y != OTHER)  # noqa: E711 (elementwise)
     pipeline.fit(X, y, classifier__sample_weight=np.where(off, config.off_topic_weight, 1.0))
     return pipeline
 

@@ -81,12 +81,13 @@ def apply_part_headings(files, passes_path: str | Path) -> pd.DataFrame:
     with no ``also``, in the files and in the passes table (``decided`` = ``project
     decision``). Returns the rows changed (doc, para, text, old); none the second time."""
     from lawgov_cls.corpus import parse_authored
+    from lawgov_cls.output import atomic_path
 
     passes = pd.read_csv(passes_path, dtype=str, keep_default_na=False, encoding="utf-8")
     changed = []
     for path in map(Path, files):
         rows = parse_authored(path, source=path.parent.name)  # para i is the i-th non-empty line
-        hits = rows[rows["text"].str.strip().str.fullmatch(PART_HEADING.pattern)
+        hits = rows[rows["text"].str.strip().str.fullmatch(PART_HEADING)
                     & ((rows["label"] != OTHER) | (rows["also"] != ""))]
         if hits.empty:
             continue
@@ -99,7 +100,9 @@ def apply_part_headings(files, passes_path: str | Path) -> pd.DataFrame:
                 OTHER, "", "project decision", "rule 7", PART_HEADING_REASON]
             changed.append({"doc": r.doc, "para": r.para, "text": r.text,
                             "old": ";".join(filter(None, (r.label, r.also)))})
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with atomic_path(path) as tmp:
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if changed:
-        passes.to_csv(passes_path, index=False, encoding="utf-8", lineterminator="\n")
+        with atomic_path(passes_path) as tmp:
+            passes.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
     return pd.DataFrame(changed, columns=["doc", "para", "text", "old"])

@@ -103,7 +103,8 @@ def test_domain_block_copies_the_words_of_single_topic_rows_only(domain_words):
     features = TextFeatures(chars=False, context=("pair",), domain_words=domain_words).fit(X)
     M = features.transform(X).toarray()
     words, domain = M[:, features.block_mask("words")], M[:, features.block_mask("domain")]
-    names, copies = features.domain_terms()
+    names = np.array(features.column_terms())[features.block_mask("domain")].tolist()
+    copies = features.domain_copies()
     assert not domain[1].any()  # an annual-report row (no prior:) has no domain copy
     for i in (0, 2, 3):  # a single-topic row: each of its words once more, same value
         assert sorted(domain[i][domain[i] > 0]) == sorted(words[i][words[i] > 0])
