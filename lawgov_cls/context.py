@@ -16,6 +16,8 @@ plans and 述法 reports get no such tokens: there the text alone decides.
 ['stats', 'table', 'short']
 >>> paragraph_shapes("县住房和城乡建设局　　23　　19", is_heading=False)
 ['table', 'short']
+>>> paragraph_shapes("案件类别 | 收案数 | 2023年 | 占比", is_heading=False)
+['table', 'header', 'short']
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from lawgov_cls.segment import Paragraph, heading_level, is_furniture, is_headin
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Cell separators of a table saved as text: bars, tabs, runs of (full-width) spaces.
 _CELL = re.compile(r"\s*[|｜\t]\s*|[ \u3000]{2,}")
+# A cell that is a figure: a count, an amount, a share (what a header row has none of).
+_FIGURE_CELL = re.compile(r"[-+－—]?[\d,，.]+\s*(?:%|‰|件|人|次|个|家|项|元|万元|亿元|小时|天|分)?")
 _SHORT = 30  # characters: a line this short carries little text of its own
 _TITLE_AREA = 20  # paragraphs: a title (or its repetition) sits at the top of the page
 
@@ -37,8 +41,9 @@ _TITLE_AREA = 20  # paragraphs: a title (or its repetition) sits at the top of t
 def paragraph_shapes(text: str, is_heading: bool, furniture: bool = False) -> list[str]:
     """What a paragraph looks like: a heading, a line of figures, a table row (two or more
     cell separators: rule 9 gives every row of a single-topic document's tables its topic,
-    header rows and rows of names included), a short line (or none). Page furniture (a
-    metadata line spaced like cells) is never a table row."""
+    header rows and rows of names included), a header row (a table row with no cell that is
+    a figure: column names carry the fewest task words of any row), a short line (or none).
+    Page furniture (a metadata line spaced like cells) is never a table row."""
     shapes = []
     if is_heading:
         shapes.append("heading")
@@ -48,6 +53,8 @@ def paragraph_shapes(text: str, is_heading: bool, furniture: bool = False) -> li
         shapes.append("stats")
     if not furniture and len(_CELL.findall(text.strip())) >= 2:
         shapes.append("table")
+        if not any(_FIGURE_CELL.fullmatch(cell) for cell in _CELL.split(text.strip())):
+            shapes.append("header")
     if len(text) <= _SHORT and not is_heading:
         shapes.append("short")
     return shapes
@@ -57,7 +64,7 @@ _PRIOR = "prior:"
 #: Kinds of context token, as TextFeatures(context=...) selects them.
 CONTEXT_KINDS = ("pair", "prior", "genre")
 #: Every shape document_shapes gives (paragraph_shapes's and the position shapes).
-SHAPES = ("heading", "stats", "table", "short", "opening", "title", "trailer")
+SHAPES = ("heading", "stats", "table", "header", "short", "opening", "title", "trailer")
 
 
 def context_tokens(genre: str, paragraphs: Sequence[Paragraph]) -> list[str]:

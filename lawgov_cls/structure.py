@@ -170,7 +170,7 @@ def find_published(paragraphs: Sequence[Paragraph]) -> str:
 
 # A title ends with the kind of document it is ('…工作总结和2018年工作思路' too).
 _DOC_WORD = re.compile(r"(报告|总结|方案|要点|通知|规定|目录|年报|解读|计划|通报|分析|情况|办法|意见"
-                       r"|思路|打算|汇报|公告|通告)"
+                       r"|思路|打算|汇报|公告|通告|决定)"
                        r"[)》]?\s*(\(\d{4}\s*[—\-–~至]\s*\d{4}年?\))?$")
 # A site's name followed by a section ('某县人民政府门户网站 政府信息公开目录'), or a
 # breadcrumb of ' - ' separators.
@@ -221,8 +221,9 @@ _TOPIC_GENRES = (
     # Before 执法: a title naming mediation next to enforcement (行政执法与调解) is about
     # the mediation; 公共法律服务 is dispute resolution by the codebook (rule 6).
     ("矛盾纠纷化解", r"矛盾|纠纷|信访|调解|公共法律服务"),
-    ("行政执法报告", r"执法|行政处罚|行政检查|行政强制"),
+    # Before 执法: '“谁执法谁普法”普法责任制落实情况' is about 普法 (rule 1: 化解纠纷).
     ("普法报告", r"普法|法治宣传|法治文化"),
+    ("行政执法报告", r"执法|行政处罚|行政检查|行政强制"),
     ("法治培训", r"学法|培训|考法|法治教育|法律知识"),
 )
 
@@ -306,6 +307,8 @@ def heading_parts(heading: str, year: int | None = None) -> set[str]:
 
     >>> sorted(heading_parts("九、存在的问题和2017年工作打算"))
     ['下年安排', '不足']
+    >>> sorted(heading_parts("四、锚定2025年目标,跑好法治政府建设“接力赛”", year=2024))
+    ['下年安排']
     """
     text = _NUMBERING.sub("", _lead(heading))
     parts = set()
@@ -313,7 +316,9 @@ def heading_parts(heading: str, year: int | None = None) -> set[str]:
         parts.add("第一责任人")
     if _PROBLEM.search(text):
         parts.add("不足")
-    if _PLAN.search(text) or (year and re.search(rf"{year + 1}\s*年?(工作|重点|主要)", text)):
+    # The next year named in a top heading announces the plan, however it is phrased
+    # ('四、锚定2025年目标,跑好…"接力赛"', '三、2019年:在"补短板"上再用力').
+    if _PLAN.search(text) or (year and re.search(rf"{year + 1}\s*年(?!以来)", text)):
         parts.add("下年安排")
     if _RESULTS.search(text) and ("下年安排" not in parts or _STRONG_RESULTS.search(text)) \
             and "第一责任人" not in parts:

@@ -58,6 +58,20 @@ def test_table_rows_are_a_shape_of_their_own(text, furniture, table):
     assert ("table" in paragraph_shapes(text, is_heading=False, furniture=furniture)) is table
 
 
+@pytest.mark.parametrize("text, header", [
+    ("许可类别 | 受理数 | 准予许可 | 不予许可", True),       # column names only
+    ("单位 | 2022年 | 2023年 | 增减", True),                 # years name columns, not figures
+    ("县(区)|抽查卷数|优秀|不合格|平均得分", True),
+    ("合计 | 312 | 48", False),                              # a row of figures
+    ("公安局 | 412 | 37.4% ", False),
+    ("市场监管 | 86件 | 1,204万元", False),                   # figures with their units
+    ("1 | 关于加强城市管理的通知 | 樟政发〔2023〕5号", False),  # a numbered list row
+    ("办理行政复议案件36件,同比增长12%。", False),            # not a table row at all
+])
+def test_header_rows_are_table_rows_without_a_figure(text, header):
+    assert ("header" in paragraph_shapes(text, is_heading=False)) is header
+
+
 def test_single_topic_documents_get_topic_tokens_and_annual_reports_none():
     review = context_tokens("行政复议应诉报告", _paragraphs(REVIEW_REPORT))
     assert review[3] == "genre:行政复议应诉报告|heading prior:化解纠纷 pair:化解纠纷|heading"

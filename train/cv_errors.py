@@ -1,5 +1,5 @@
-"""Per-class scores of grouped cross-validation, by kind of document, and the most frequent
-confusions in single-topic documents.
+"""Per-class scores of grouped cross-validation, by kind of document, the most frequent
+confusions in single-topic documents, and their accuracy by paragraph shape.
 
     python train/cv_errors.py
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sklearn.metrics import classification_report
 
+from lawgov_cls.context import paragraph_shapes
 from lawgov_cls.corpus import load_corpus, load_genres, resolve_paths
 from lawgov_cls.evaluate import document_kinds, grouped_cv_predictions
 
@@ -23,7 +24,8 @@ TOP = 12  # confusions listed
 
 if __name__ == "__main__":
     genres = load_genres(PATHS.structure)
-    cv = grouped_cv_predictions(load_corpus(PATHS.corpus), progress=print)
+    corpus = load_corpus(PATHS.corpus)
+    cv = grouped_cv_predictions(corpus, progress=print)
     cv["group"] = document_kinds(cv["doc"], genres)
     for group in GROUPS:
         part = cv[cv["group"] == group]
@@ -31,3 +33,15 @@ if __name__ == "__main__":
               f"{classification_report(part['label'], part['pred'], digits=3, zero_division=0)}")
     errors = cv[(cv["group"] == "single-topic") & (cv["label"] != cv["pred"])]
     print(errors.groupby(["label", "pred"]).size().sort_values(ascending=False).head(TOP).to_string())
+    # Shapes as the context sees them (a heading's flag left aside: is_heading needs the
+    # splitter); 'header' is a table row without a figure.
+    single = cv[cv["group"] == "single-topic"].merge(corpus[["doc", "para", "text"]],
+                                                     on=["doc", "para"])
+    single["shape"] = [next((s for s in ("header", "table", "stats")
+                             if s in paragraph_shapes(t, is_heading=False)), "other")
+                       for t in single["text"]]
+    single["right"] = single["label"] == single["pred"]
+    single["wrong, tagged 其他"] = ~single["right"] & (single["pred"] == "其他")
+    by_shape = single.groupby("shape").agg(paragraphs=("right", "size"), accuracy=("right", "mean"),
+                                           errors_tagged_other=("wrong, tagged 其他", "sum"))
+    print(f"\nsingle-topic documents by shape:\n{by_shape.round(3).to_string()}")

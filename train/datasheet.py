@@ -61,10 +61,17 @@ WRITERS = {  # what each writer (file prefix) was asked to write
     "AQ": "eighth dev set, read once, then moved to training: single-topic genres, a county annual report, 工作要点",
     "AR": "eighth dev set, read once, then moved to training: single-topic genres, a 自然资源局 report, a 2016 实施方案, 述法",
     "AS": "eighth dev set, read once, then moved to training: single-topic genres, a 2018 annual report, 法治培训",
-    "AT": "ninth dev set (held out): single-topic genres, a street annual report, a 2017 工作要点",
-    "AU": "ninth dev set (held out): single-topic genres, a 医保局 annual report, 述法",
-    "AV": "ninth dev set (held out): single-topic genres, a 2019 province annual report, 实施方案 with 牵头单位",
-    "AW": "ninth dev set (held out): single-topic genres, a township annual report, 工作要点",
+    "AT": "ninth dev set, read once, then moved to training: single-topic genres, a street annual report, a 2017 工作要点",
+    "AU": "ninth dev set, read once, then moved to training: single-topic genres, a 医保局 annual report, 述法",
+    "AV": "ninth dev set, read once, then moved to training: single-topic genres, a 2019 province annual report, 实施方案 with 牵头单位",
+    "AW": "ninth dev set, read once, then moved to training: single-topic genres, a township annual report, 工作要点",
+    "AX": "tenth dev set (held out): single-topic genres, a 市场监管局 annual report, a 2021–2025 实施方案 with 牵头单位",
+    "AY": "tenth dev set (held out): single-topic genres, a 2016 city annual report, 述法",
+    "AZ": "tenth dev set (held out): single-topic genres (审计整改 and 普法 among them), a flat county annual report, 工作要点",
+    "BA": "tenth dev set (held out): single-topic genres, a street annual report, a 2017 实施方案 with 牵头单位",
+    "BB": "single-topic documents built around tables: header rows, two-line headers, 合计 rows, captions and notes",
+    "BC": "annual reports of every level and both eras whose headings are slogans or images rather than the 纲要's terms",
+    "BD": "single-topic documents where the topic meets 职能: 政务服务, 建议 on services, 双随机, 12345热线, 营商环境",
     "AM": "single-topic 职能/监督 documents with off-topic body paragraphs: 政务公开, 审计整改, 建议提案, 文件清理, 12345热线, 处罚统计",
     "AN": "single-topic 执法/化解纠纷/能力 documents with off-topic body paragraphs: 执法, 败诉分析, 复议, 调解, 公共法律服务, 学法清单, 督察",
     "AO": "2015–2020-era plans and reports: 实施方案 and 工作要点 with 牵头单位, flat and township reports, 财政 and 医保, 听证",
@@ -94,10 +101,10 @@ never used for training or for choosing settings.
   read once with the first model that used document context; its figures are kept in the
   README, and it then joined the training data; so did the second (writers Z, W), the
   third (U, V), the fourth (P, Q, R), the fifth (T, AA, AB), the sixth (AF, AG, AH) and
-  the seventh (AI, AJ, AK, AL) and the eighth (AP, AQ, AR, AS) after their one read each;
-  the ninth (writers AT, AU, AV, AW; 36 documents, 28 of them single-topic, as many as the
-  seventh and eighth, so that no label rests on a paragraph or two there), written the same
-  way, is the held-out set now.
+  the seventh (AI, AJ, AK, AL), the eighth (AP, AQ, AR, AS) and the ninth (AT, AU, AV, AW)
+  after their one read each; the tenth (writers AX, AY, AZ, BA; 36 documents, 28 of them
+  single-topic, as many as the seventh to ninth, so that no label rests on a paragraph or
+  two there), written the same way, is the held-out set now.
 - **reviewed**: paragraphs of real reports corrected by analysts with `lawgov-cls review` and
   `lawgov-cls add-labels` (none yet). They count as real documents in leave-one-report-out.
 
