@@ -16,6 +16,7 @@ from sklearn.metrics import classification_report
 from lawgov_cls.context import paragraph_shapes
 from lawgov_cls.corpus import load_corpus, load_genres, resolve_paths
 from lawgov_cls.evaluate import document_kinds, grouped_cv_predictions
+from lawgov_cls.labels import OTHER
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = resolve_paths(need_models=False, cwd=ROOT)  # the checkout's corpus (dev set unused)
@@ -41,7 +42,8 @@ if __name__ == "__main__":
                              if s in paragraph_shapes(t, is_heading=False)), "other")
                        for t in single["text"]]
     single["right"] = single["label"] == single["pred"]
-    single["wrong, tagged 其他"] = ~single["right"] & (single["pred"] == "其他")
-    by_shape = single.groupby("shape").agg(paragraphs=("right", "size"), accuracy=("right", "mean"),
-                                           errors_tagged_other=("wrong, tagged 其他", "sum"))
+    single["to_other"] = ~single["right"] & (single["pred"] == OTHER)
+    by_shape = single.groupby("shape").agg(paragraphs=("right", "size"),
+                                           accuracy=("right", "mean"),
+                                           errors_tagged_other=("to_other", "sum"))
     print(f"\nsingle-topic documents by shape:\n{by_shape.round(3).to_string()}")
